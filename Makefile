@@ -1,0 +1,41 @@
+# The doors into the project. Only Python 3.11+ and make are assumed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= out
+
+.PHONY: setup demo test test-fast bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## demo: build the demo practice workspace and run the main job on it
+demo: setup
+	$(BIN)/rotacc-lab demo --out $(OUT)
+
+## test: the whole test suite (fails when any test fails or none is collected)
+test: setup
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow" -x -q
+
+bench: setup
+	$(BIN)/python benchmarks/calculations.py
+	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/optimiser.py
+
+## lock: re-resolve requirements.lock from pyproject.toml (needs network to the registry)
+lock: setup
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes \
+	    --no-emit-index-url --no-emit-find-links -q -o requirements.lock
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

@@ -1,0 +1,495 @@
+"""Domain model of rotacc-lab: enums and frozen dataclasses.
+
+Everything here is immutable and free of I/O. The store turns rows into these
+objects, calculators and generation phases read them, and nothing mutates them:
+a change is a new object (``dataclasses.replace``).
+
+Identifiers are strings chosen by the practice (``"P01"``, ``"dr_smith"``)
+except shifts, whose ids are integers assigned by the workspace. A shift that
+exists only in memory (created by a generation phase, not yet written) has
+``shift_id = None``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from types import MappingProxyType
+from typing import Mapping
+
+
+class _Enum(str, enum.Enum):
+    """String enum whose value is the upper-case name used in files and the database."""
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+    @classmethod
+    def parse(cls, value: object, what: str | None = None):
+        """Parse ``value`` (any case) or raise ``ValueError`` naming the accepted values."""
+        if isinstance(value, cls):
+            return value
+        text = str(value).strip().upper() if value is not None else ""
+        try:
+            return cls(text)
+        except ValueError:
+            accepted = ", ".join(m.value for m in cls)
+            label = what or cls.__name__
+            raise ValueError(f"{label}: {value!r} is not one of {accepted}") from None
+
+
+class ClinicianType(_Enum):
+    PARTNER = "PARTNER"
+    SALARIED = "SALARIED"
+    LOCUM = "LOCUM"
+    FY_DOCTOR = "FY_DOCTOR"
+    ST_DOCTOR = "ST_DOCTOR"
+
+
+class TermType(_Enum):
+    """Kind of working term. ``ALTERNATE_WEEKS`` is a salaried contract on a week-A/B pattern."""
+
+    PARTNER = "PARTNER"
+    SALARIED = "SALARIED"
+    ALTERNATE_WEEKS = "ALTERNATE_WEEKS"
+    LOCUM = "LOCUM"
+    FY_DOCTOR = "FY_DOCTOR"
+    ST_DOCTOR = "ST_DOCTOR"
+
+    @property
+    def is_salaried(self) -> bool:
+        return self in (TermType.SALARIED, TermType.ALTERNATE_WEEKS)
+
+    @property
+    def has_target(self) -> bool:
+        return self in (TermType.PARTNER, TermType.SALARIED, TermType.ALTERNATE_WEEKS)
+
+
+class LeaveType(_Enum):
+    ANNUAL_LEAVE = "ANNUAL_LEAVE"
+    STUDY_LEAVE = "STUDY_LEAVE"
+    PLANNED_SICK = "PLANNED_SICK"
+    CORONERS = "CORONERS"
+    NOT_WORKING = "NOT_WORKING"
+
+
+class LeaveStatus(_Enum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    CANCELLED = "CANCELLED"
+
+
+class Duration(_Enum):
+    FULL = "FULL"
+    HALF = "HALF"
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal("0.5") if self is Duration.HALF else Decimal("1")
+
+
+class ShiftType(_Enum):
+    STANDARD = "STANDARD"
+    DUTY = "DUTY"
+    STUDY_LEAVE = "STUDY_LEAVE"
+    CORONERS = "CORONERS"
+
+    @property
+    def counts_as_worked(self) -> bool:
+        return self is not ShiftType.STUDY_LEAVE
+
+    @property
+    def counts_toward_minimum(self) -> bool:
+        return self in (ShiftType.STANDARD, ShiftType.DUTY)
+
+
+class ShiftStatus(_Enum):
+    SCHEDULED = "SCHEDULED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class UKNation(_Enum):
+    ENGLAND = "ENGLAND"
+    WALES = "WALES"
+    SCOTLAND = "SCOTLAND"
+    NORTHERN_IRELAND = "NORTHERN_IRELAND"
+
+
+class Weekday(enum.IntEnum):
+    """Working weekdays, numbered as ``date.weekday()`` (Monday = 0)."""
+
+    MON = 0
+    TUE = 1
+    WED = 2
+    THU = 3
+    FRI = 4
+
+    @property
+    def label(self) -> str:
+        return ("Mon", "Tue", "Wed", "Thu", "Fri")[self.value]
+
+    @classmethod
+    def parse(cls, value: object, what: str = "day") -> "Weekday":
+        """Accept ``Mon``/``Monday`` in any case (or a ``Weekday``); reject weekends."""
+        if isinstance(value, Weekday):
+            return value
+        text = str(value).strip().lower()
+        for day in cls:
+            full = ("monday", "tuesday", "wednesday", "thursday", "friday")[day.value]
+            if text in (full, full[:3]):
+                return day
+        raise ValueError(
+            f"{what}: {value!r} is not a working day name; accepted: Mon..Fri or Monday..Friday (any case)"
+        )
+
+
+DAYS = tuple(Weekday)
+
+#: Soft-term names of the optimiser, in order.
+SOFT_TERMS = tuple(f"S{i}" for i in range(1, 14))
+
+#: Default objective weights from the reference (S1..S13).
+DEFAULT_WEIGHTS: Mapping[str, int] = MappingProxyType(
+    {
+        "S1": 0,
+        "S2": 100,
+        "S3": 100,
+        "S4": 20,
+        "S5": 50,
+        "S6": 0,
+        "S7": 1000,
+        "S8": 0,
+        "S9": 0,
+        "S10": 0,
+        "S11": 500,
+        "S12": 100,
+        "S13": 3,
+    }
+)
+
+
+# --------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True)
+class Clinician:
+    clinician_id: str
+    name: str
+    email: str | None
+    clinician_type: ClinicianType
+
+
+@dataclass(frozen=True)
+class WorkingTerm:
+    term_id: str
+    clinician_id: str
+    term_type: TermType
+    start_date: date
+    end_date: date | None  # None = ongoing
+    percentage: int  # WTE percentage, 0..100
+    fixed_working_days: tuple[Weekday, ...] = ()
+    must_work_days: tuple[Weekday, ...] = ()
+    cannot_work_days: tuple[Weekday, ...] = ()
+    week_a_days: tuple[Weekday, ...] = ()
+    week_b_days: tuple[Weekday, ...] = ()
+    minimum_shifts_per_week: int | None = None
+    max_shifts_per_week: int | None = None
+    #: weeks for partners, working days for salaried; None = no entitlement recorded
+    annual_leave_entitlement: Decimal | None = None
+
+    @property
+    def wte(self) -> Decimal:
+        return Decimal(self.percentage) / Decimal(100)
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return self.start_date <= end and (self.end_date is None or self.end_date >= start)
+
+    def clamp(self, start: date, end: date) -> tuple[date, date] | None:
+        """The part of ``[start, end]`` this term covers, or ``None``."""
+        lo = max(start, self.start_date)
+        hi = end if self.end_date is None else min(end, self.end_date)
+        return (lo, hi) if lo <= hi else None
+
+
+@dataclass(frozen=True)
+class Leave:
+    leave_id: str
+    clinician_id: str
+    leave_type: LeaveType
+    start_date: date
+    end_date: date
+    status: LeaveStatus
+    duration: Duration = Duration.FULL
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+@dataclass(frozen=True)
+class SickLeave:
+    sick_id: str
+    clinician_id: str
+    start_date: date
+    end_date: date | None  # None = ongoing
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+@dataclass(frozen=True)
+class LocumBooking:
+    booking_id: str
+    clinician_id: str
+    dates: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class Shift:
+    shift_id: int | None  # None until written to a workspace
+    clinician_id: str
+    date: date
+    shift_type: ShiftType = ShiftType.STANDARD
+    duration: Duration = Duration.FULL
+    status: ShiftStatus = ShiftStatus.SCHEDULED
+    is_pinned: bool = False
+    #: who made it: "import", "phase1".."phase6", or a person ("user:alice")
+    origin: str = "import"
+
+    @property
+    def amount(self) -> Decimal:
+        return self.duration.amount
+
+
+@dataclass(frozen=True)
+class LeaveAdjustment:
+    adjustment_id: str
+    term_id: str
+    amount: Decimal  # signed, in the term's leave unit
+    reason: str
+
+
+@dataclass(frozen=True)
+class TrainerRequirement:
+    requirement_id: str
+    weekday: Weekday
+    #: one id = that clinician must be present; several = any one of the group
+    clinician_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AffinityPair:
+    clinician_a: str
+    clinician_b: str
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class ReportingPeriod:
+    name: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class OptimiserSettings:
+    time_limit_seconds: float = 60.0
+    num_workers: int = 0  # 0 = let CP-SAT choose
+    seed: int = 0
+    weights: Mapping[str, int] = field(default_factory=lambda: DEFAULT_WEIGHTS)
+
+    def __post_init__(self) -> None:
+        validate_optimiser(self.time_limit_seconds, self.num_workers, self.seed, self.weights)
+        object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
+
+
+def validate_optimiser(time_limit: object, workers: object, seed: object, weights: Mapping) -> None:
+    """Validate optimiser settings; errors name the setting, the value and what is accepted."""
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not time_limit > 0:
+        raise ValueError(f"optimiser.time_limit_seconds: {time_limit!r} is not accepted; give a number of seconds > 0")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise ValueError(f"optimiser.num_workers: {workers!r} is not accepted; give an integer >= 0 (0 = automatic)")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"optimiser.seed: {seed!r} is not accepted; give an integer >= 0")
+    unknown = sorted(set(weights) - set(SOFT_TERMS))
+    if unknown:
+        raise ValueError(f"optimiser.weights: unknown term(s) {', '.join(unknown)}; accepted: {', '.join(SOFT_TERMS)}")
+    for name, value in weights.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"optimiser.weights.{name}: {value!r} is not accepted; give an integer >= 0")
+
+
+@dataclass(frozen=True)
+class Settings:
+    practice_name: str = "Practice"
+    uk_nation: UKNation = UKNation.ENGLAND
+    #: minimum doctors per working weekday
+    min_doctors: Mapping[Weekday, int] = field(
+        default_factory=lambda: {Weekday.MON: 5, Weekday.TUE: 4, Weekday.WED: 4, Weekday.THU: 4, Weekday.FRI: 4}
+    )
+    duty_doctors_per_day: int = 1
+    #: extra duty doctors on the first working day after a bank holiday
+    duty_doctors_post_bank_holiday: int = 1
+    target_working_days_per_week: Decimal = Decimal("3.50")
+    fixed_period_weeks: int = 6
+    reporting_periods: tuple[ReportingPeriod, ...] = ()
+    optimiser: OptimiserSettings = field(default_factory=OptimiserSettings)
+
+    def __post_init__(self) -> None:
+        mins = {Weekday.parse(k, "min_doctors"): int(v) for k, v in dict(self.min_doctors).items()}
+        missing = [d.label for d in DAYS if d not in mins]
+        if missing:
+            raise ValueError(f"staffing.min_doctors: missing {', '.join(missing)}; give a minimum for Mon..Fri")
+        for d, v in mins.items():
+            if v < 0:
+                raise ValueError(f"staffing.min_doctors.{d.label.lower()}: {v} is negative; give an integer >= 0")
+        object.__setattr__(self, "min_doctors", MappingProxyType(mins))
+        for name in ("duty_doctors_per_day", "duty_doctors_post_bank_holiday", "fixed_period_weeks"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError(f"{name}: {v!r} is not accepted; give an integer >= 0")
+        t = Decimal(str(self.target_working_days_per_week))
+        if not (Decimal(0) < t <= Decimal(5)):
+            raise ValueError(f"targets.target_working_days_per_week: {t} is not accepted; give a number in (0, 5]")
+        object.__setattr__(self, "target_working_days_per_week", t)
+        names = [p.name for p in self.reporting_periods]
+        if len(set(names)) != len(names):
+            raise ValueError("reporting_periods: duplicate period names")
+        for p in self.reporting_periods:
+            if p.end < p.start:
+                raise ValueError(f"reporting_periods.{p.name}: end {p.end} is before start {p.start}")
+
+    def reporting_period(self, name: str) -> ReportingPeriod:
+        for p in self.reporting_periods:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.reporting_periods) or "none defined"
+        raise KeyError(f"reporting period {name!r} is not defined; known periods: {known}")
+
+
+# --------------------------------------------------------------------------- snapshot
+
+
+@dataclass(frozen=True)
+class PracticeSnapshot:
+    """Everything about one practice, in memory and immutable.
+
+    Calculators, phases, the optimiser and reports take a snapshot and never
+    open a connection. ``data_version`` increases with every write to the
+    workspace, so results can be cached per version.
+    """
+
+    settings: Settings
+    clinicians: tuple[Clinician, ...] = ()
+    terms: tuple[WorkingTerm, ...] = ()
+    leave: tuple[Leave, ...] = ()
+    sick_leave: tuple[SickLeave, ...] = ()
+    locum_bookings: tuple[LocumBooking, ...] = ()
+    shifts: tuple[Shift, ...] = ()
+    leave_adjustments: tuple[LeaveAdjustment, ...] = ()
+    trainer_requirements: tuple[TrainerRequirement, ...] = ()
+    affinity_pairs: tuple[AffinityPair, ...] = ()
+    data_version: int = 0
+
+    # indexes (computed once per snapshot) ------------------------------------
+    @cached_property
+    def clinician_by_id(self) -> Mapping[str, Clinician]:
+        return MappingProxyType({c.clinician_id: c for c in self.clinicians})
+
+    @cached_property
+    def terms_by_clinician(self) -> Mapping[str, tuple[WorkingTerm, ...]]:
+        out: dict[str, list[WorkingTerm]] = {c.clinician_id: [] for c in self.clinicians}
+        for t in sorted(self.terms, key=lambda t: (t.clinician_id, t.start_date)):
+            out.setdefault(t.clinician_id, []).append(t)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+    @cached_property
+    def term_by_id(self) -> Mapping[str, WorkingTerm]:
+        return MappingProxyType({t.term_id: t for t in self.terms})
+
+    @cached_property
+    def leave_by_clinician(self) -> Mapping[str, tuple[Leave, ...]]:
+        out: dict[str, list[Leave]] = {}
+        for lv in sorted(self.leave, key=lambda x: (x.clinician_id, x.start_date)):
+            out.setdefault(lv.clinician_id, []).append(lv)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+    @cached_property
+    def sick_by_clinician(self) -> Mapping[str, tuple[SickLeave, ...]]:
+        out: dict[str, list[SickLeave]] = {}
+        for s in sorted(self.sick_leave, key=lambda x: (x.clinician_id, x.start_date)):
+            out.setdefault(s.clinician_id, []).append(s)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+    @cached_property
+    def shifts_by_clinician(self) -> Mapping[str, tuple[Shift, ...]]:
+        out: dict[str, list[Shift]] = {}
+        for s in sorted(self.shifts, key=lambda x: (x.clinician_id, x.date)):
+            out.setdefault(s.clinician_id, []).append(s)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+    @cached_property
+    def bank_holidays(self) -> frozenset[date]:
+        """Bank holidays of the practice's nation for every year the data touches (±1 year)."""
+        from .calendar import bank_holidays
+
+        years = self._years()
+        return frozenset(bank_holidays(self.settings.uk_nation, range(min(years) - 1, max(years) + 2)))
+
+    def _years(self) -> set[int]:
+        years = {date.today().year}
+        for t in self.terms:
+            years.add(t.start_date.year)
+            if t.end_date:
+                years.add(t.end_date.year)
+        for s in self.shifts:
+            years.add(s.date.year)
+        for lv in self.leave:
+            years.update((lv.start_date.year, lv.end_date.year))
+        for p in self.settings.reporting_periods:
+            years.update((p.start.year, p.end.year))
+        return years
+
+    # helpers -------------------------------------------------------------------
+    def clinician(self, clinician_id: str) -> Clinician:
+        try:
+            return self.clinician_by_id[clinician_id]
+        except KeyError:
+            raise KeyError(f"unknown clinician {clinician_id!r}") from None
+
+    def term_on(self, clinician_id: str, day: date) -> WorkingTerm | None:
+        """The clinician's working term covering ``day`` (terms never overlap)."""
+        for t in self.terms_by_clinician.get(clinician_id, ()):
+            if t.covers(day):
+                return t
+        return None
+
+    def terms_overlapping(self, clinician_id: str, start: date, end: date) -> tuple[WorkingTerm, ...]:
+        return tuple(t for t in self.terms_by_clinician.get(clinician_id, ()) if t.overlaps(start, end))
+
+    def approved_leave_on(self, clinician_id: str, day: date) -> Leave | None:
+        for lv in self.leave_by_clinician.get(clinician_id, ()):
+            if lv.status is LeaveStatus.APPROVED and lv.covers(day):
+                return lv
+        return None
+
+    def sick_on(self, clinician_id: str, day: date) -> SickLeave | None:
+        for s in self.sick_by_clinician.get(clinician_id, ()):
+            if s.covers(day):
+                return s
+        return None
+
+    def with_shifts(self, shifts: tuple[Shift, ...]) -> "PracticeSnapshot":
+        """A copy with another set of shifts (indexes are rebuilt lazily)."""
+        from dataclasses import replace
+
+        return replace(self, shifts=tuple(shifts))

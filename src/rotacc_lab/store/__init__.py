@@ -1,0 +1,1 @@
+"""rotacc_lab.store"""
