@@ -1,0 +1,69 @@
+"""``alerts``: the workspace's alerts (open and resolved) as a frame.
+
+Unlike the other reports this one reads the store's alert table, not the
+snapshot: ``report_alerts(rows, start, end)`` takes the dicts returned by
+``Workspace.list_alerts(include_resolved=True)``.
+
+Columns
+    alert_id, run_id, kind, date, clinician_id, message, severity,
+    created_at, resolved_at,
+    state     "open" when resolved_at is null, else "resolved"
+
+Rows: alerts whose ``date`` lies in ``[start, end]`` (alerts without a date
+are kept: they concern the whole workspace); open alerts first, then by date
+and alert_id.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Iterable, Mapping
+
+import polars as pl
+
+from ._frames import check_range
+
+SCHEMA = {
+    "alert_id": pl.String,
+    "run_id": pl.String,
+    "kind": pl.String,
+    "date": pl.Date,
+    "clinician_id": pl.String,
+    "message": pl.String,
+    "severity": pl.String,
+    "created_at": pl.Datetime("us"),
+    "resolved_at": pl.Datetime("us"),
+}
+
+COLUMNS = [*SCHEMA, "state"]
+
+
+def _cell(name: str, value: object) -> object:
+    if value is None:
+        return None
+    if name == "date":
+        if isinstance(value, datetime):
+            return value.date()
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if name in ("created_at", "resolved_at"):
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        if isinstance(value, date):
+            return datetime(value.year, value.month, value.day)
+        return datetime.fromisoformat(str(value)).replace(tzinfo=None)
+    return str(value)
+
+
+def report_alerts(rows: Iterable[Mapping[str, object]], start: date, end: date) -> pl.DataFrame:
+    """Alerts dated in ``[start, end]`` (or undated), with an ``open``/``resolved`` state."""
+    start, end = check_range(start, end)
+    data = [{k: _cell(k, r.get(k)) for k in SCHEMA} for r in rows]
+    frame = pl.DataFrame(data, schema=SCHEMA, orient="row") if data else pl.DataFrame(schema=SCHEMA)
+    return (
+        frame.filter(pl.col("date").is_null() | pl.col("date").is_between(start, end))
+        .with_columns(
+            state=pl.when(pl.col("resolved_at").is_null()).then(pl.lit("open")).otherwise(pl.lit("resolved"))
+        )
+        .sort(pl.col("state") != "open", "date", "alert_id", nulls_last=True)
+        .select(COLUMNS)
+    )

@@ -1,0 +1,52 @@
+"""Reports 6 and 7, ``partner-wte-availability`` (table) and ``partner-wte-availability-chart``.
+
+The frame is exactly ``rotacc_lab.generation.optimisation.availability_frame``
+(helper E), the quantity the optimiser's S11 term minimises, so the report and
+the optimiser agree by construction: available weeks (weeks without approved
+annual leave), WTE-weeks, fair share from the fixed target-based group rate,
+actual shifts and the fair difference per partner.
+
+The scalar summary (Σ |fair difference| and the method) is not a row of the
+frame: ``availability_summary(frame)`` returns it, and the CLI/HTML show it
+under the table as notes. Keeping the frame identical to
+``availability_frame`` makes "report equals optimiser" a one-line check.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from ..domain import PracticeSnapshot
+from ._frames import check_range
+
+METHOD = (
+    "fair share = WTE-weeks × group rate, where the group rate is fixed from the partners' WTE "
+    "target shifts (not their actual shifts) divided by the group's total WTE-weeks; "
+    "available weeks exclude weeks with approved annual leave; fair difference = actual − fair share; "
+    "the optimiser's S11 term minimises Σ |fair difference| (see generation.optimisation.availability_frame)"
+)
+
+
+def report_partner_wte_availability(snapshot: PracticeSnapshot, start: date, end: date) -> pl.DataFrame:
+    """``availability_frame(snapshot, start, end)`` unchanged (columns documented by helper E)."""
+    from ..generation.optimisation import availability_frame  # helper E's optimiser encoding
+
+    start, end = check_range(start, end)
+    return availability_frame(snapshot, start, end)
+
+
+def difference_column(frame: pl.DataFrame) -> str:
+    """Name of the fair-difference column of an availability frame."""
+    for name in ("fair_difference", "fair_diff", "difference"):
+        if name in frame.columns:
+            return name
+    raise KeyError(f"availability frame has no fair-difference column; columns: {', '.join(frame.columns)}")
+
+
+def availability_summary(frame: pl.DataFrame) -> dict[str, object]:
+    """Σ |fair difference| over the partners and the method, for notes under the table."""
+    col = difference_column(frame)
+    total = frame[col].cast(pl.Float64).abs().sum() if frame.height else 0.0
+    return {"sum_abs_fair_difference": round(float(total), 2), "method": METHOD}

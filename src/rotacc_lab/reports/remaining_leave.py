@@ -1,0 +1,56 @@
+"""Report 3, ``remaining-leave``: annual leave entitlement, use and balance per clinician.
+
+Every figure comes from ``rotacc_lab.calculations.status_frame`` (the leave
+calculator), renamed without its ``leave_`` prefix:
+
+    unit                          "weeks" (partners) or "days" (salaried)   <- leave_unit
+    entitlement                   the term's annual entitlement             <- leave_entitlement
+    adjustments                   Σ leave adjustments of the term           <- leave_adjustments
+    used                          approved annual leave taken               <- leave_used
+    pending                       pending annual leave requested            <- leave_pending
+    remaining                     entitlement + adjustments − used          <- leave_remaining
+    remaining_including_pending   remaining − pending                       <- leave_remaining_including_pending
+
+Rows: clinicians with a partner or salaried term overlapping the range.
+Only ANNUAL_LEAVE counts against the quota (as in the calculator).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from ..domain import PracticeSnapshot, TermType
+from ._frames import check_range, clinician_names, mean_wte
+
+RENAMES = {
+    "leave_unit": "unit",
+    "leave_entitlement": "entitlement",
+    "leave_adjustments": "adjustments",
+    "leave_used": "used",
+    "leave_pending": "pending",
+    "leave_remaining": "remaining",
+    "leave_remaining_including_pending": "remaining_including_pending",
+}
+
+COLUMNS = ["clinician_id", "name", *RENAMES.values()]
+
+_LEAVE_TERMS = [TermType.PARTNER.value, TermType.SALARIED.value, TermType.ALTERNATE_WEEKS.value]
+
+
+def report_remaining_leave(snapshot: PracticeSnapshot, start: date, end: date) -> pl.DataFrame:
+    """Leave entitlement, adjustments, used, pending and remaining per clinician, as of ``end``."""
+    from ..calculations import status_frame  # helper C's calculators
+
+    start, end = check_range(start, end)
+    ids = sorted(mean_wte(snapshot, start, end, _LEAVE_TERMS)["clinician_id"].to_list())
+    if not ids:
+        return pl.DataFrame(schema={c: (pl.String if c in ("clinician_id", "name", "unit") else pl.Float64) for c in COLUMNS})
+    frame = status_frame(snapshot, start, end, clinician_ids=ids)
+    return (
+        frame.rename(RENAMES)
+        .join(clinician_names(snapshot).select("clinician_id", "name"), on="clinician_id", how="left")
+        .select(COLUMNS)
+        .sort("clinician_id")
+    )
