@@ -1,1 +1,126 @@
-"""rotacc_lab.calculations"""
+"""Calculations: targets, shift counts, deficiency, leave and sick-leave credit.
+
+Pure functions over a :class:`~rotacc_lab.domain.PracticeSnapshot` (no database access),
+returning ``Decimal`` rounded to 2 dp with ROUND_HALF_UP. ``status_frame`` gives the
+whole practice at once as a polars DataFrame. Formulas, worked examples and every
+interpretation of the reference are in ``docs/calculations.md``.
+"""
+
+from .cache import CacheStats, CalculationCache, cached_call, default_cache, workspace_key
+from .counting import (
+    count_all,
+    count_by_type,
+    count_completed,
+    count_duty_days,
+    count_scheduled,
+    count_toward_minimum,
+    count_worked,
+    shifts_in_range,
+)
+from .dates import (
+    count_cycle_days,
+    count_weekdays,
+    days_between,
+    days_in_year,
+    full_weeks_in_year,
+    reporting_period_for,
+    require_clinician,
+    split_by_year,
+    validate_date,
+    validate_entitlement,
+    validate_percentage,
+    validate_range,
+    weeks_between,
+    year_bounds,
+)
+from .deficiency import (
+    DeficiencyStatus,
+    classify,
+    default_period_end,
+    deficiency,
+    deficiency_including_scheduled,
+    deficiency_status,
+    lookup_period,
+    period_deficiency,
+    two_week_average,
+    year_to_date_average,
+)
+from .leave import (
+    LeaveRemaining,
+    leave_amount,
+    leave_unit,
+    leave_used,
+    partner_leave_weeks,
+    pro_rata_entitlement,
+    remaining_leave,
+    shifts_affected,
+)
+from .rounding import q2, safe_quantize, to_decimal
+from .sick import sick_days_credited, sick_leave_credit, sick_leave_credit_year
+from .status import COUNT_COLUMNS, STATUS_COLUMNS, shift_counts_frame, shifts_frame, status_frame, status_records
+from .targets import TermTarget, calendar_year_target, target_breakdown, target_shifts, working_days_in_range
+
+__all__ = [
+    "CacheStats",
+    "CalculationCache",
+    "cached_call",
+    "default_cache",
+    "workspace_key",
+    "count_all",
+    "count_by_type",
+    "count_completed",
+    "count_duty_days",
+    "count_scheduled",
+    "count_toward_minimum",
+    "count_worked",
+    "shifts_in_range",
+    "count_cycle_days",
+    "count_weekdays",
+    "days_between",
+    "days_in_year",
+    "full_weeks_in_year",
+    "reporting_period_for",
+    "require_clinician",
+    "split_by_year",
+    "validate_date",
+    "validate_entitlement",
+    "validate_percentage",
+    "validate_range",
+    "weeks_between",
+    "year_bounds",
+    "DeficiencyStatus",
+    "classify",
+    "default_period_end",
+    "deficiency",
+    "deficiency_including_scheduled",
+    "deficiency_status",
+    "lookup_period",
+    "period_deficiency",
+    "two_week_average",
+    "year_to_date_average",
+    "LeaveRemaining",
+    "leave_amount",
+    "leave_unit",
+    "leave_used",
+    "partner_leave_weeks",
+    "pro_rata_entitlement",
+    "remaining_leave",
+    "shifts_affected",
+    "q2",
+    "safe_quantize",
+    "to_decimal",
+    "sick_days_credited",
+    "sick_leave_credit",
+    "sick_leave_credit_year",
+    "COUNT_COLUMNS",
+    "STATUS_COLUMNS",
+    "shift_counts_frame",
+    "shifts_frame",
+    "status_frame",
+    "status_records",
+    "TermTarget",
+    "calendar_year_target",
+    "target_breakdown",
+    "target_shifts",
+    "working_days_in_range",
+]
