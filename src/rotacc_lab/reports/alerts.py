@@ -24,8 +24,8 @@ import polars as pl
 from ._frames import check_range
 
 SCHEMA = {
-    "alert_id": pl.String,
-    "run_id": pl.String,
+    "alert_id": pl.Int64,
+    "run_id": pl.Int64,
     "kind": pl.String,
     "date": pl.Date,
     "clinician_id": pl.String,
@@ -41,6 +41,8 @@ COLUMNS = [*SCHEMA, "state"]
 def _cell(name: str, value: object) -> object:
     if value is None:
         return None
+    if name in ("alert_id", "run_id"):
+        return int(value)  # type: ignore[call-overload]
     if name == "date":
         if isinstance(value, datetime):
             return value.date()

@@ -80,12 +80,10 @@ def availability_chart(frame: pl.DataFrame) -> alt.Chart:
     if frame.height == 0:
         return _empty(title)
     ident = "clinician_id"
-    fair = next(c for c in ("fair_share", "fair") if c in frame.columns)
-    actual = next(c for c in ("actual", "actual_shifts", "shifts") if c in frame.columns)
     long = frame.select(
         pl.col(ident),
-        pl.col(fair).cast(pl.Float64).alias("fair share"),
-        pl.col(actual).cast(pl.Float64).alias("actual"),
+        pl.col("fair_share").cast(pl.Float64).alias("fair share"),
+        pl.col("actual").cast(pl.Float64).alias("actual"),
     ).unpivot(index=ident, variable_name="measure", value_name="shifts")
     return (
         alt.Chart(long)

@@ -1,19 +1,24 @@
 """Report 5, ``partner-wte``: each partner's target, worked, scheduled and deficiency.
 
-Every figure comes from ``rotacc_lab.calculations.status_frame`` (helper C's
-calculators), so the report can never disagree with them: ``target`` is
-``calculations.target_shifts(snapshot, clinician_id, start, end)``, ``worked``
-the completed shifts, ``scheduled`` the future scheduled shifts as of ``as_of``
-and ``status`` the deficiency status ("on_track", "under", "over").
+Every figure comes from ``rotacc_lab.calculations.status_frame`` (the
+calculators), so the report cannot disagree with them. For the range
+``[start, end]`` and the day the question is asked, ``as_of`` (default: today
+clamped into the range), the call is
+``status_frame(snapshot, start, as_of, partner_ids, period_end=end)``:
 
 Columns
-    clinician_id, name, target, worked, scheduled, deficiency,
-    deficiency_including_scheduled, status
+    clinician_id, name
+    target          calculations.target_shifts(snapshot, id, start, as_of)
+    worked          worked-type shifts (all but STUDY_LEAVE) in [start, as_of]
+    scheduled       SCHEDULED worked-type shifts dated as_of .. end
+    deficiency      target − worked (historical)
+    target_to_end   calculations.target_shifts(snapshot, id, start, end)
+    deficiency_including_scheduled
+                    target_to_end − (completed + scheduled) over [start, end]
+    status          "on_track" / "under" / "over" (|deficiency| ≤ 1 is on track)
     (numbers are Decimal with 2 dp, as the calculators return them)
 
-Rows: clinicians with a PARTNER term overlapping the range.
-Option ``as_of`` (default: ``end``) is the day the question is asked, which
-splits past (completed) from future (scheduled) shifts.
+Rows: clinicians with a PARTNER term covering a working day in range.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from datetime import date
 import polars as pl
 
 from ..domain import PracticeSnapshot, TermType
-from ._frames import check_range, clinician_names, mean_wte
+from ._frames import ReportError, check_range, mean_wte
 
 COLUMNS = [
     "clinician_id",
@@ -32,6 +37,7 @@ COLUMNS = [
     "worked",
     "scheduled",
     "deficiency",
+    "target_to_end",
     "deficiency_including_scheduled",
     "status",
 ]
@@ -42,17 +48,24 @@ def partner_ids(snapshot: PracticeSnapshot, start: date, end: date) -> list[str]
     return sorted(mean_wte(snapshot, start, end, [TermType.PARTNER.value])["clinician_id"].to_list())
 
 
+def default_as_of(start: date, end: date, today: date | None = None) -> date:
+    """Today clamped into ``[start, end]``: a past range is fully historical, a future one fully scheduled."""
+    today = today or date.today()
+    return min(max(today, start), end)
+
+
 def report_partner_wte(snapshot: PracticeSnapshot, start: date, end: date, as_of: date | None = None) -> pl.DataFrame:
-    """Target, worked, scheduled and deficiency per partner for the period ``[start, end]``."""
-    from ..calculations import status_frame  # helper C's calculators
+    """Target, worked, scheduled and deficiency per partner for the period ``[start, end]`` as known on ``as_of``."""
+    from ..calculations import status_frame  # the calculators own every formula used here
 
     start, end = check_range(start, end)
+    as_of = default_as_of(start, end) if as_of is None else as_of
+    if not start <= as_of <= end:
+        raise ReportError(
+            f"as_of: {as_of.isoformat()} is outside the range {start.isoformat()}..{end.isoformat()}; "
+            "give a date inside it"
+        )
     ids = partner_ids(snapshot, start, end)
-    frame = status_frame(snapshot, start, as_of or end, clinician_ids=ids) if ids else None
-    if frame is None or frame.height == 0:
-        return pl.DataFrame(schema={c: (pl.String if c in ("clinician_id", "name", "status") else pl.Float64) for c in COLUMNS})
-    return (
-        frame.join(clinician_names(snapshot).select("clinician_id", "name"), on="clinician_id", how="left")
-        .select(COLUMNS)
-        .sort("clinician_id")
-    )
+    frame = status_frame(snapshot, start, as_of, clinician_ids=ids, period_end=end)
+    return frame.rename({"target_to_period_end": "target_to_end"}).select(COLUMNS).sort("clinician_id")
+

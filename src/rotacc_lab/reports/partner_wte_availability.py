@@ -31,22 +31,13 @@ METHOD = (
 
 def report_partner_wte_availability(snapshot: PracticeSnapshot, start: date, end: date) -> pl.DataFrame:
     """``availability_frame(snapshot, start, end)`` unchanged (columns documented by helper E)."""
-    from ..generation.optimisation import availability_frame  # helper E's optimiser encoding
+    from ..generation.optimisation.encoding import availability_frame  # the optimiser's own S11 quantities
 
     start, end = check_range(start, end)
     return availability_frame(snapshot, start, end)
 
 
-def difference_column(frame: pl.DataFrame) -> str:
-    """Name of the fair-difference column of an availability frame."""
-    for name in ("fair_difference", "fair_diff", "difference"):
-        if name in frame.columns:
-            return name
-    raise KeyError(f"availability frame has no fair-difference column; columns: {', '.join(frame.columns)}")
-
-
 def availability_summary(frame: pl.DataFrame) -> dict[str, object]:
     """Σ |fair difference| over the partners and the method, for notes under the table."""
-    col = difference_column(frame)
-    total = frame[col].cast(pl.Float64).abs().sum() if frame.height else 0.0
+    total = frame["fair_difference"].cast(pl.Float64).abs().sum() if frame.height else 0.0
     return {"sum_abs_fair_difference": round(float(total), 2), "method": METHOD}

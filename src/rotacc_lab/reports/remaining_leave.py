@@ -1,7 +1,8 @@
 """Report 3, ``remaining-leave``: annual leave entitlement, use and balance per clinician.
 
-Every figure comes from ``rotacc_lab.calculations.status_frame`` (the leave
-calculator), renamed without its ``leave_`` prefix:
+Every figure comes from ``rotacc_lab.calculations.status_frame`` (its leave
+columns are ``calculations.remaining_leave(snapshot, id, end.year)``), renamed
+without the ``leave_`` prefix. The leave year is the calendar year of ``end``.
 
     unit                          "weeks" (partners) or "days" (salaried)   <- leave_unit
     entitlement                   the term's annual entitlement             <- leave_entitlement
@@ -11,8 +12,8 @@ calculator), renamed without its ``leave_`` prefix:
     remaining                     entitlement + adjustments − used          <- leave_remaining
     remaining_including_pending   remaining − pending                       <- leave_remaining_including_pending
 
-Rows: clinicians with a partner or salaried term overlapping the range.
-Only ANNUAL_LEAVE counts against the quota (as in the calculator).
+Rows: clinicians with a partner or salaried term covering a working day in
+range. Only ANNUAL_LEAVE counts against the quota (as in the calculator).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import date
 import polars as pl
 
 from ..domain import PracticeSnapshot, TermType
-from ._frames import check_range, clinician_names, mean_wte
+from ._frames import check_range, mean_wte
 
 RENAMES = {
     "leave_unit": "unit",
@@ -40,17 +41,10 @@ _LEAVE_TERMS = [TermType.PARTNER.value, TermType.SALARIED.value, TermType.ALTERN
 
 
 def report_remaining_leave(snapshot: PracticeSnapshot, start: date, end: date) -> pl.DataFrame:
-    """Leave entitlement, adjustments, used, pending and remaining per clinician, as of ``end``."""
-    from ..calculations import status_frame  # helper C's calculators
+    """Leave entitlement, adjustments, used, pending and remaining per clinician for ``end``'s year."""
+    from ..calculations import status_frame  # the leave calculator owns every formula used here
 
     start, end = check_range(start, end)
     ids = sorted(mean_wte(snapshot, start, end, _LEAVE_TERMS)["clinician_id"].to_list())
-    if not ids:
-        return pl.DataFrame(schema={c: (pl.String if c in ("clinician_id", "name", "unit") else pl.Float64) for c in COLUMNS})
-    frame = status_frame(snapshot, start, end, clinician_ids=ids)
-    return (
-        frame.rename(RENAMES)
-        .join(clinician_names(snapshot).select("clinician_id", "name"), on="clinician_id", how="left")
-        .select(COLUMNS)
-        .sort("clinician_id")
-    )
+    frame = status_frame(snapshot, start, end, clinician_ids=ids, period_end=end)
+    return frame.rename(RENAMES).select(COLUMNS).sort("clinician_id")

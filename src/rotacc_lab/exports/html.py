@@ -1,0 +1,167 @@
+"""Render computed reports as one self-contained HTML file.
+
+Everything except the chart renderer is inside the file: the CSS, every
+report's table (so all figures are readable with no network at all), the notes
+and each chart's full Vega-Lite spec with its data inlined.
+
+The charts are drawn in the browser by vega / vega-lite / vega-embed, loaded
+from cdn.jsdelivr.net when the file is opened. Inlining that JavaScript would
+need the ``vl-convert-python`` package (Altair's ``inline=True``), which is not
+in the project's lock, so a viewer without network sees the tables and a short
+note in place of each chart instead of an empty box.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+import altair as alt
+
+if TYPE_CHECKING:  # the registry imports this module lazily; avoid an import cycle
+    from ..reports.registry import ReportResult
+
+CDN = "https://cdn.jsdelivr.net/npm"
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;
+     padding:0 1rem;color:#222}
+h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.25rem;margin-top:2.5rem;border-bottom:1px solid #ccc}
+p.sub{color:#555;margin-top:0} p.note{color:#555;font-size:.9rem}
+nav ul{columns:2;font-size:.95rem}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+th,td{border:1px solid #ddd;padding:.2rem .45rem;text-align:right;white-space:nowrap}
+th{background:#f3f3f3;position:sticky;top:0} td.t{text-align:left}
+tr.flag td{background:#fde2e1}
+dl.notes{font-size:.9rem} dl.notes dt{font-weight:600} dl.notes dd{margin:0 0 .4rem 1rem}
+div.chart{margin:.6rem 0;overflow-x:auto} div.chart p{color:#a33;font-size:.9rem}
+details summary{cursor:pointer;color:#345}
+"""
+
+_OFFLINE = (
+    "Chart not drawn: the browser could not load vega-embed from cdn.jsdelivr.net (no network?). "
+    "The table below has every figure."
+)
+
+
+def _anchor(name: str) -> str:
+    return "r-" + "".join(ch if ch.isalnum() else "-" for ch in name)
+
+
+def _cell(value: object) -> tuple[str, bool]:
+    """Cell text and whether it is text (left-aligned) rather than a number."""
+    if value is None:
+        return "", True
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), True
+    if isinstance(value, float):
+        return f"{value:,.2f}", False
+    if isinstance(value, (int, Decimal)):
+        return str(value), False
+    if isinstance(value, (date, datetime)):
+        return value.isoformat(), True
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value), True
+    return str(value), True
+
+
+def table_html(result: ReportResult) -> str:
+    """The report's frame as an HTML table; rows whose ``flag`` is not ``ok`` are highlighted."""
+    frame = result.frame
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+    flag_at = frame.columns.index("flag") if "flag" in frame.columns else None
+    body: list[str] = []
+    for row in frame.iter_rows():
+        cells = []
+        for value in row:
+            text, is_text = _cell(value)
+            cells.append(f'<td class="t">{html.escape(text)}</td>' if is_text else f"<td>{html.escape(text)}</td>")
+        cls = ' class="flag"' if flag_at is not None and row[flag_at] not in (None, "ok") else ""
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    if not body:
+        return "<p class=note>No rows in this range.</p>"
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _notes_html(result: ReportResult) -> str:
+    if not result.notes:
+        return ""
+    items = "".join(
+        f"<dt>{html.escape(str(k).replace('_', ' '))}</dt><dd>{html.escape(_cell(v)[0])}</dd>"
+        for k, v in result.notes.items()
+    )
+    return f'<dl class="notes">{items}</dl>'
+
+
+def _script_json(spec: dict) -> str:
+    """JSON safe to place inside a <script> element."""
+    return json.dumps(spec, default=str).replace("</", "<\\/")
+
+
+def render_bundle(
+    results: Sequence[ReportResult],
+    title: str = "rotacc-lab reports",
+    subtitle: str = "",
+    open_tables_up_to: int = 60,
+) -> str:
+    """One HTML document holding every report in ``results``: table, notes and chart.
+
+    Tables with at most ``open_tables_up_to`` rows are expanded; longer ones are
+    folded in a ``<details>`` element (click to open).
+    """
+    specs: dict[str, dict] = {}
+    sections: list[str] = []
+    for i, result in enumerate(results):
+        anchor = _anchor(result.name)
+        chart_html = ""
+        chart = result.chart()
+        if chart is not None:
+            div = f"chart-{i}"
+            specs[div] = chart.to_dict()
+            chart_html = f'<div class="chart" id="{div}"><p>{html.escape(_OFFLINE)}</p></div>'
+        rows = result.frame.height
+        table = table_html(result)
+        opened = " open" if rows <= open_tables_up_to else ""
+        sections.append(
+            f'<section id="{anchor}"><h2>{html.escape(result.name)}</h2>'
+            f"<p>{html.escape(result.spec.description)}</p>{chart_html}{_notes_html(result)}"
+            f"<details{opened}><summary>Table ({rows} row{'s' if rows != 1 else ''})</summary>{table}</details>"
+            "</section>"
+        )
+    toc = "".join(
+        f'<li><a href="#{_anchor(r.name)}">{html.escape(r.name)}</a> ({r.frame.height} rows)</li>' for r in results
+    )
+    scripts = (
+        f'<script src="{CDN}/vega@{alt.VEGA_VERSION}"></script>'
+        f'<script src="{CDN}/vega-lite@{alt.VEGALITE_VERSION}"></script>'
+        f'<script src="{CDN}/vega-embed@{alt.VEGAEMBED_VERSION}"></script>'
+        if specs
+        else ""
+    )
+    draw = (
+        f"<script>const SPECS={_script_json(specs)};"
+        "if(window.vegaEmbed){for(const[id,spec]of Object.entries(SPECS)){"
+        "vegaEmbed('#'+id,spec,{actions:false}).catch(e=>{document.getElementById(id).textContent=String(e);});}}"
+        "</script>"
+        if specs
+        else ""
+    )
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style>{scripts}</head><body>"
+        f"<h1>{html.escape(title)}</h1><p class=\"sub\">{html.escape(subtitle)}</p>"
+        "<p class=\"note\">Charts are drawn by Vega-Lite fetched from cdn.jsdelivr.net when this file is opened; "
+        "every figure is also in the tables, which need no network.</p>"
+        f"<nav><ul>{toc}</ul></nav>{''.join(sections)}{draw}</body></html>"
+    )
+
+
+def write_bundle(path: str | Path, results: Iterable[ReportResult], title: str, subtitle: str = "") -> Path:
+    """Render ``results`` with ``render_bundle`` and write the file (UTF-8); returns the path."""
+    out = Path(path)
+    out.write_text(render_bundle(list(results), title, subtitle), encoding="utf-8")
+    return out
