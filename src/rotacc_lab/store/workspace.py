@@ -1,0 +1,555 @@
+"""The workspace: one DuckDB file per practice, opened briefly and never left open.
+
+DuckDB locks a file per process and exclusively (see docs/architecture): while
+one process has it open read-write nobody else can open it at all. So every
+operation here opens a connection, does its work and closes it again, and a
+busy file is retried with exponential back-off for ``ROTACC_BUSY_TIMEOUT``
+seconds (default 10) before :class:`~rotacc_lab.errors.WorkspaceBusy` is raised
+with a message naming the file. A raw DuckDB lock error never escapes.
+
+Writes go through :meth:`Workspace.transaction`, which yields a :class:`Tx`:
+one connection, one ``BEGIN`` .. ``COMMIT`` (``ROLLBACK`` on any exception),
+``data_version`` bumped once, and an audit row for every mutation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import duckdb
+import pyarrow as pa
+
+from ..domain import (
+    AffinityPair,
+    Clinician,
+    ClinicianType,
+    Duration,
+    Leave,
+    LeaveAdjustment,
+    LeaveStatus,
+    LeaveType,
+    LocumBooking,
+    PracticeSnapshot,
+    Settings,
+    Shift,
+    ShiftStatus,
+    ShiftType,
+    SickLeave,
+    TermType,
+    TrainerRequirement,
+    Weekday,
+    WorkingTerm,
+)
+from ..errors import RotaccError, WorkspaceBusy, WorkspaceNotFound
+from . import migrations
+from .settings_io import from_json_values, to_json_values
+from .source import canonical
+
+ALERT_SEVERITIES = ("info", "warning", "critical")
+
+
+def busy_timeout() -> float:
+    """Seconds to keep retrying a locked workspace (env ``ROTACC_BUSY_TIMEOUT``, default 10)."""
+    raw = os.environ.get("ROTACC_BUSY_TIMEOUT", "10")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RotaccError(f"ROTACC_BUSY_TIMEOUT: {raw!r} is not a number of seconds; give e.g. 10") from None
+    return max(value, 0.0)
+
+
+def _is_lock_error(err: Exception) -> bool:
+    text = str(err).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, (Weekday,)):
+        return v.name
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if hasattr(v, "value") and isinstance(getattr(v, "value"), str):
+        return v.value
+    return v
+
+
+def to_json(v: Any) -> str | None:
+    """JSON text for audit/params/stats columns (dates ISO, decimals as strings)."""
+    return None if v is None else json.dumps(_jsonable(v), sort_keys=True)
+
+
+def shift_row(s: Shift) -> dict[str, Any]:
+    """A shift as the plain dict used in audit records."""
+    return {
+        "shift_id": s.shift_id,
+        "clinician_id": s.clinician_id,
+        "date": s.date.isoformat(),
+        "shift_type": s.shift_type.value,
+        "duration": s.duration.value,
+        "status": s.status.value,
+        "is_pinned": s.is_pinned,
+        "origin": s.origin,
+    }
+
+
+_SHIFT_COLS = "shift_id, clinician_id, date, shift_type, duration, status, is_pinned, origin"
+_SHIFT_ARROW = pa.schema(
+    [
+        ("shift_id", pa.int64()),
+        ("clinician_id", pa.string()),
+        ("date", pa.date32()),
+        ("shift_type", pa.string()),
+        ("duration", pa.string()),
+        ("status", pa.string()),
+        ("is_pinned", pa.bool_()),
+        ("origin", pa.string()),
+    ]
+)
+_AUDIT_ARROW = pa.schema(
+    [
+        ("action", pa.string()),
+        ("entity", pa.string()),
+        ("entity_id", pa.string()),
+        ("before", pa.string()),
+        ("after", pa.string()),
+    ]
+)
+
+
+def _shift_table(shifts: list[Shift]) -> pa.Table:
+    return pa.Table.from_pylist(
+        [
+            {
+                "shift_id": s.shift_id,
+                "clinician_id": s.clinician_id,
+                "date": s.date,
+                "shift_type": s.shift_type.value,
+                "duration": s.duration.value,
+                "status": s.status.value,
+                "is_pinned": bool(s.is_pinned),
+                "origin": s.origin,
+            }
+            for s in shifts
+        ],
+        schema=_SHIFT_ARROW,
+    )
+
+
+def _shift_from_row(r: tuple) -> Shift:
+    sid, cid, day, stype, dur, status, pinned, origin = r
+    return Shift(int(sid), cid, day, ShiftType(stype), Duration(dur), ShiftStatus(status), bool(pinned), origin)
+
+
+class Tx:
+    """One open write transaction (what :meth:`Workspace.transaction` yields)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, actor: str, at: datetime):
+        self.con = con
+        self.actor = actor
+        self.at = at
+
+    # audit ---------------------------------------------------------------------
+    def audit(self, entity: str, entity_id: str, action: str, before: dict | None, after: dict | None,
+              run_id: int | None = None) -> None:
+        """Record one mutation (``before``/``after`` are plain dicts or None)."""
+        self.con.execute(
+            "INSERT INTO audit_log VALUES (nextval('audit_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self.at, self.actor, action, entity, str(entity_id), to_json(before), to_json(after), run_id],
+        )
+
+    def audit_many(self, rows: list[tuple[str, str, str, dict | None, dict | None]], run_id: int | None = None) -> None:
+        """Set-based audit insert; each row is ``(action, entity, entity_id, before, after)``."""
+        if not rows:
+            return
+        tbl = pa.Table.from_pylist(
+            [
+                {"action": a, "entity": e, "entity_id": str(i), "before": to_json(b), "after": to_json(f)}
+                for a, e, i, b, f in rows
+            ],
+            schema=_AUDIT_ARROW,
+        )
+        self.con.register("_audit_in", tbl)
+        try:
+            self.con.execute(
+                "INSERT INTO audit_log SELECT nextval('audit_seq'), ?, ?, action, entity, entity_id,"
+                " CAST(before AS JSON), CAST(after AS JSON), ? FROM _audit_in",
+                [self.at, self.actor, run_id],
+            )
+        finally:
+            self.con.unregister("_audit_in")
+
+    # shifts --------------------------------------------------------------------
+    def _fetch_shifts(self, ids: list[int]) -> dict[int, Shift]:
+        if not ids:
+            return {}
+        rows = self.con.execute(
+            f"SELECT {_SHIFT_COLS} FROM shifts WHERE shift_id IN (SELECT UNNEST(?::BIGINT[]))", [ids]
+        ).fetchall()
+        found = {int(r[0]): _shift_from_row(r) for r in rows}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise RotaccError(f"shift id(s) {', '.join(map(str, missing[:20]))} do not exist in this workspace")
+        return found
+
+    def insert_shifts(self, shifts: Iterable[Shift], run_id: int | None = None) -> list[int]:
+        """Insert shifts with new ids from the workspace sequence (any given ``shift_id`` is ignored)."""
+        shifts = list(shifts)
+        if not shifts:
+            return []
+        ids = [int(r[0]) for r in self.con.execute("SELECT nextval('shift_seq') FROM range(?)", [len(shifts)]).fetchall()]
+        from dataclasses import replace
+
+        new = [replace(s, shift_id=i) for s, i in zip(shifts, ids)]
+        self._write_new(new)
+        self.audit_many([("insert", "shift", s.shift_id, None, shift_row(s)) for s in new], run_id)
+        return ids
+
+    def _write_new(self, shifts: list[Shift]) -> None:
+        self.con.register("_shifts_in", _shift_table(shifts))
+        try:
+            self.con.execute(
+                f"INSERT INTO shifts ({_SHIFT_COLS}, created_at, cancel_key) SELECT {_SHIFT_COLS}, ?,"
+                " CASE WHEN status = 'CANCELLED' THEN shift_id ELSE 0 END FROM _shifts_in",
+                [self.at],
+            )
+        finally:
+            self.con.unregister("_shifts_in")
+
+    def delete_shifts(self, shift_ids: Iterable[int], run_id: int | None = None) -> None:
+        ids = list(dict.fromkeys(int(i) for i in shift_ids))
+        before = self._fetch_shifts(ids)
+        if not ids:
+            return
+        self.con.execute("DELETE FROM shifts WHERE shift_id IN (SELECT UNNEST(?::BIGINT[]))", [ids])
+        self.audit_many([("delete", "shift", i, shift_row(before[i]), None) for i in ids], run_id)
+
+    def update_shifts(self, shifts: Iterable[Shift], run_id: int | None = None) -> None:
+        """Overwrite existing shifts (matched by ``shift_id``) with the given values."""
+        shifts = list(shifts)
+        if any(s.shift_id is None for s in shifts):
+            raise RotaccError("update_shifts needs shifts with a shift_id; use insert_shifts for new shifts")
+        ids = [int(s.shift_id) for s in shifts]  # type: ignore[arg-type]
+        if len(set(ids)) != len(ids):
+            raise RotaccError("update_shifts got the same shift_id twice")
+        before = self._fetch_shifts(ids)
+        if not shifts:
+            return
+        self.con.register("_shifts_up", _shift_table(shifts))
+        try:
+            self.con.execute(
+                "UPDATE shifts SET clinician_id = u.clinician_id, date = u.date, shift_type = u.shift_type,"
+                " duration = u.duration, status = u.status, is_pinned = u.is_pinned, origin = u.origin,"
+                " cancel_key = CASE WHEN u.status = 'CANCELLED' THEN u.shift_id ELSE 0 END"
+                " FROM _shifts_up u WHERE shifts.shift_id = u.shift_id"
+            )
+        finally:
+            self.con.unregister("_shifts_up")
+        self.audit_many(
+            [("update", "shift", s.shift_id, shift_row(before[int(s.shift_id)]), shift_row(s)) for s in shifts],  # type: ignore[arg-type]
+            run_id,
+        )
+
+    # alerts ----------------------------------------------------------------------
+    def add_alerts(self, alerts: Iterable[dict], run_id: int | None = None) -> None:
+        """Insert alerts: dicts with kind, date, clinician_id, message, severity."""
+        rows = []
+        for a in alerts:
+            unknown = set(a) - {"kind", "date", "clinician_id", "message", "severity"}
+            if unknown:
+                raise RotaccError(f"alert has unknown key(s) {', '.join(sorted(unknown))}; "
+                                  "accepted: kind, date, clinician_id, message, severity")
+            sev = a.get("severity", "warning")
+            if sev not in ALERT_SEVERITIES:
+                raise RotaccError(f"alert severity {sev!r} is not one of {', '.join(ALERT_SEVERITIES)}")
+            if not a.get("kind") or not a.get("message"):
+                raise RotaccError("an alert needs a non-blank kind and message")
+            rows.append({"kind": a["kind"], "date": a.get("date"), "clinician_id": a.get("clinician_id"),
+                         "message": a["message"], "severity": sev})
+        if not rows:
+            return
+        ids = [int(r[0]) for r in self.con.execute("SELECT nextval('alert_seq') FROM range(?)", [len(rows)]).fetchall()]
+        for alert_id, r in zip(ids, rows):
+            self.con.execute(
+                "INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                [alert_id, run_id, r["kind"], r["date"], r["clinician_id"], r["message"], r["severity"], self.at],
+            )
+        self.audit_many([("insert", "alert", i, None, r) for i, r in zip(ids, rows)], run_id)
+
+
+@dataclass
+class Workspace:
+    """Handle on one workspace file. Holds no connection between calls."""
+
+    path: Path
+    read_only: bool = False
+
+    # lifecycle -------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, settings: Settings | None = None) -> "Workspace":
+        """Create a new workspace file at the current schema version (error if it exists)."""
+        path = Path(path)
+        if path.exists():
+            raise RotaccError(f"workspace {path} already exists; choose another path or import into it")
+        if not path.parent.is_dir():
+            raise RotaccError(f"cannot create workspace {path}: folder {path.parent} does not exist")
+        con = duckdb.connect(str(path))
+        try:
+            migrations.create_version_1(con)
+            migrations.migrate(con)
+        finally:
+            con.close()
+        ws = cls(path)
+        ws.save_settings(settings or Settings(), actor="system", action="create")
+        return ws
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = False) -> "Workspace":
+        """Open an existing workspace; upgrade its schema when opened writable.
+
+        A read-only handle on an older schema version is allowed (every migration so
+        far only adds indexes, so reading is unaffected); it is upgraded on the next
+        writable open.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise WorkspaceNotFound(
+                f"workspace {path} does not exist; create it with `rotacc-lab init {path}` or `rotacc-lab import {path} SOURCE`"
+            )
+        ws = cls(path, read_only=read_only)
+        with ws.connect() as con:
+            try:
+                version = migrations.schema_version(con)
+            except duckdb.CatalogException:
+                raise RotaccError(f"{path} is a DuckDB file but not a rotacc-lab workspace (no meta table)") from None
+            if version > migrations.SCHEMA_VERSION:
+                raise RotaccError(
+                    f"workspace {path} has schema version {version}, newer than this rotacc-lab "
+                    f"(knows up to {migrations.SCHEMA_VERSION}); upgrade rotacc-lab"
+                )
+            if version < migrations.SCHEMA_VERSION and not read_only:
+                migrations.migrate(con)
+        return ws
+
+    # connections -------------------------------------------------------------------
+    @contextmanager
+    def connect(self, read_only: bool | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection; retries a locked file, then raises WorkspaceBusy."""
+        ro = self.read_only if read_only is None else read_only
+        if self.read_only and not ro:
+            raise RotaccError(f"workspace {self.path} was opened read-only; open it writable to change it")
+        budget = busy_timeout()
+        start = time.monotonic()
+        delay = 0.02
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                con = duckdb.connect(str(self.path), read_only=ro)
+                break
+            except duckdb.ConnectionException as err:
+                # this process already holds the file with another configuration
+                if ro and "different configuration" in str(err):
+                    ro = False  # share the writable instance this process already has
+                    continue
+                last = err
+            except duckdb.IOException as err:
+                if not _is_lock_error(err):
+                    raise RotaccError(f"cannot open workspace {self.path}: {err}") from None
+                last = err
+            elapsed = time.monotonic() - start
+            if elapsed >= budget:
+                raise WorkspaceBusy(
+                    f"workspace {self.path} is busy (another process has it open); tried for {elapsed:.1f} s "
+                    f"({attempts} attempts). Close the other notebook/dashboard/command, or raise "
+                    f"ROTACC_BUSY_TIMEOUT (now {budget:g} s). DuckDB said: {str(last).splitlines()[0]}"
+                ) from None
+            time.sleep(min(delay, max(budget - elapsed, 0.0)))
+            delay = min(delay * 2, 1.0)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self, actor: str) -> Iterator[Tx]:
+        """One write transaction: COMMIT on normal exit, ROLLBACK on exception, data_version + 1."""
+        if not actor:
+            raise RotaccError("transaction needs an actor (who is making the change)")
+        with self.connect(read_only=False) as con:
+            con.execute("BEGIN")
+            try:
+                at = con.execute("SELECT CAST(current_timestamp AS TIMESTAMP)").fetchall()[0][0]
+                tx = Tx(con, actor, at)
+                yield tx
+                con.execute(
+                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    # reads ----------------------------------------------------------------------
+    def data_version(self) -> int:
+        with self.connect(read_only=True) as con:
+            return int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
+
+    def meta(self) -> dict[str, str]:
+        with self.connect(read_only=True) as con:
+            return dict(con.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+
+    def load_settings(self) -> Settings:
+        with self.connect(read_only=True) as con:
+            return from_json_values(dict(con.execute("SELECT key, CAST(value AS VARCHAR) FROM settings").fetchall()))
+
+    def load_snapshot(self) -> PracticeSnapshot:
+        """Read the whole practice into an immutable snapshot (connection closed before returning)."""
+        with self.connect(read_only=True) as con:
+            return read_snapshot(con)
+
+    def audit_history(self, entity: str, entity_id: str) -> list[dict]:
+        """Audit rows of one entity, oldest first."""
+        with self.connect(read_only=True) as con:
+            cur = con.execute(
+                "SELECT audit_id, \"at\", actor, action, entity, entity_id, CAST(before AS VARCHAR) AS before,"
+                " CAST(after AS VARCHAR) AS after, run_id FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY audit_id",
+                [entity, str(entity_id)],
+            )
+            return [_with_json(r, ("before", "after")) for r in _dicts(cur)]
+
+    def list_runs(self) -> list[dict]:
+        with self.connect(read_only=True) as con:
+            cur = con.execute(
+                "SELECT run_id, start_date, end_date, phases, CAST(params AS VARCHAR) AS params, status, actor,"
+                " created_at, started_at, completed_at, CAST(stats AS VARCHAR) AS stats, error"
+                " FROM generation_runs ORDER BY run_id"
+            )
+            return [_with_json(r, ("params", "stats")) for r in _dicts(cur)]
+
+    def list_alerts(self, include_resolved: bool = True) -> list[dict]:
+        where = "" if include_resolved else " WHERE resolved_at IS NULL"
+        with self.connect(read_only=True) as con:
+            cur = con.execute(
+                "SELECT alert_id, run_id, kind, date, clinician_id, message, severity, created_at, resolved_at"
+                f" FROM alerts{where} ORDER BY alert_id"
+            )
+            return _dicts(cur)
+
+    # writes ----------------------------------------------------------------------
+    def save_settings(self, settings: Settings, actor: str, action: str = "update") -> None:
+        """Replace the practice settings (one audit row with the before/after key-values)."""
+        new = to_json_values(settings)
+        with self.transaction(actor) as tx:
+            old = dict(tx.con.execute("SELECT key, CAST(value AS VARCHAR) FROM settings").fetchall())
+            _write_settings(tx.con, new)
+            tx.audit(
+                "settings", "practice", action,
+                {k: json.loads(v) for k, v in sorted(old.items())} if old else None,
+                {k: json.loads(v) for k, v in new.items()},
+            )
+
+    def branch(self, new_path: str | Path, actor: str = "system") -> "Workspace":
+        """Copy this workspace to ``new_path`` for a what-if; the original is not modified.
+
+        The file is checkpointed and copied while this process holds the write lock, so
+        no other process can change it mid-copy. The copy records its parent and time in
+        ``meta`` (``branch_parent``, ``branched_at``) and in its audit log.
+        """
+        new_path = Path(new_path)
+        if new_path.exists():
+            raise RotaccError(f"cannot branch to {new_path}: the file already exists")
+        with self.connect(read_only=False) as con:
+            con.execute("CHECKPOINT")
+            shutil.copyfile(self.path, new_path)
+        child = Workspace.open(new_path)
+        parent = str(self.path.resolve())
+        with child.transaction(actor) as tx:
+            at = tx.at.isoformat(sep=" ")
+            for key, value in (("branch_parent", parent), ("branched_at", at)):
+                tx.con.execute("DELETE FROM meta WHERE key = ?", [key])
+                tx.con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
+            tx.audit("workspace", "branch", "branch", None, {"parent": parent, "branched_at": at})
+        return child
+
+
+def _write_settings(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
+    con.execute("DELETE FROM settings")
+    con.executemany("INSERT INTO settings VALUES (?, CAST(? AS JSON))", [[k, v] for k, v in values.items()])
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def _with_json(row: dict, keys: tuple[str, ...]) -> dict:
+    for k in keys:
+        if row.get(k) is not None:
+            row[k] = json.loads(row[k])
+    return row
+
+
+def _days(values: list[str] | None) -> tuple[Weekday, ...]:
+    return tuple(Weekday[v] for v in values or ())
+
+
+def read_snapshot(con: duckdb.DuckDBPyConnection) -> PracticeSnapshot:
+    """Build a snapshot from an open connection (shared by load_snapshot and the importer's checks)."""
+    q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+    settings = from_json_values(dict(q("SELECT key, CAST(value AS VARCHAR) FROM settings")))
+    version = int(q("SELECT value FROM meta WHERE key = 'data_version'")[0][0])
+    snap = PracticeSnapshot(
+        settings=settings,
+        clinicians=tuple(
+            Clinician(r[0], r[1], r[2], ClinicianType(r[3]))
+            for r in q("SELECT clinician_id, name, email, clinician_type FROM clinicians")
+        ),
+        terms=tuple(
+            WorkingTerm(r[0], r[1], TermType(r[2]), r[3], r[4], int(r[5]), _days(r[6]), _days(r[7]), _days(r[8]),
+                        _days(r[9]), _days(r[10]), r[11], r[12], r[13])
+            for r in q(
+                "SELECT term_id, clinician_id, term_type, start_date, end_date, percentage, fixed_working_days,"
+                " must_work_days, cannot_work_days, week_a_days, week_b_days, minimum_shifts_per_week,"
+                " max_shifts_per_week, annual_leave_entitlement FROM working_terms"
+            )
+        ),
+        leave=tuple(
+            Leave(r[0], r[1], LeaveType(r[2]), r[3], r[4], LeaveStatus(r[5]), Duration(r[6]))
+            for r in q("SELECT leave_id, clinician_id, leave_type, start_date, end_date, status, duration FROM leave")
+        ),
+        sick_leave=tuple(
+            SickLeave(*r) for r in q("SELECT sick_id, clinician_id, start_date, end_date FROM sick_leave")
+        ),
+        locum_bookings=tuple(
+            LocumBooking(r[0], r[1], tuple(sorted(r[2])))
+            for r in q("SELECT booking_id, clinician_id, dates FROM locum_bookings")
+        ),
+        shifts=tuple(_shift_from_row(r) for r in q(f"SELECT {_SHIFT_COLS} FROM shifts")),
+        leave_adjustments=tuple(
+            LeaveAdjustment(*r) for r in q("SELECT adjustment_id, term_id, amount, reason FROM leave_adjustments")
+        ),
+        trainer_requirements=tuple(
+            TrainerRequirement(r[0], Weekday[r[1]], tuple(r[2]))
+            for r in q("SELECT requirement_id, weekday, clinician_ids FROM trainer_requirements")
+        ),
+        affinity_pairs=tuple(
+            AffinityPair(*r) for r in q("SELECT clinician_a, clinician_b FROM affinity_pairs")
+        ),
+        data_version=version,
+    )
+    return canonical(snap)
