@@ -137,7 +137,8 @@ def plan(
 
     ``overwrite`` first drops, inside the range, every shift that is unpinned,
     SCHEDULED and STANDARD/DUTY (COMPLETED, CANCELLED, pinned, study-leave and
-    coroners shifts survive), except those dated before ``keep_before``
+    coroners shifts survive; a pinned generator-made DUTY shift is turned back
+    into STANDARD so phase 6 can re-assign duty), except those dated before ``keep_before``
     (``generate`` passes today's date so the past is never rewritten).
     ``progress`` receives :class:`PhaseProgress` events (and the optimiser's
     own events during phase 5); setting ``stop`` interrupts at the next phase
@@ -154,18 +155,25 @@ def plan(
     stats: dict[str, dict[str, Any]] = {}
     if overwrite:
         t0 = time.perf_counter()
-        doomed = [
-            key
+        in_scope = [
+            (key, s)
             for key, s in ledger.shifts.items()
             if start <= s.date <= end
-            and not s.is_pinned
             and s.status is ShiftStatus.SCHEDULED
             and s.shift_type in OVERWRITE_TYPES
             and (keep_before is None or s.date >= keep_before)
         ]
-        for key in sorted(doomed):
+        doomed = sorted(key for key, s in in_scope if not s.is_pinned)
+        # a pinned generator shift (phase 2) that phase 6 made DUTY goes back to STANDARD, so duty is re-assigned
+        reset = sorted(
+            key for key, s in in_scope
+            if s.is_pinned and s.shift_type is ShiftType.DUTY and s.origin.startswith("phase")
+        )
+        for key in doomed:
             ledger.remove(key, "overwrite")
-        stats["overwrite"] = {"created": 0, "deleted": len(doomed), "converted": 0,
+        for key in reset:
+            ledger.convert(key, ShiftType.STANDARD, "overwrite")
+        stats["overwrite"] = {"created": 0, "deleted": len(doomed), "converted": len(reset),
                               "wall_s": round(time.perf_counter() - t0, 4)}
 
     params = PhaseParams(

@@ -63,6 +63,8 @@ class Decision:
     pool: tuple[tuple[str, float, float], ...]
     #: True when the pool was the positive-deficiency candidates, False for the fallback to the minimum
     positive_only: bool
+    #: (clinician_id, completion) of every eligible clinician that day, whatever their deficiency
+    eligible: tuple[tuple[str, float], ...] = ()
 
 
 def check_flags(mondays_only: bool, skip_mondays: bool) -> None:
@@ -184,6 +186,7 @@ def phase3(snapshot: PracticeSnapshot, ledger: RotaLedger, start: date, end: dat
                 chosen,
                 tuple((c, completion(total[c], target[c]), target[c] - total[c]) for c in pool),
                 positive_only,
+                tuple((c, completion(total[c], target[c])) for c in pool_all),
             )
         )
         ledger.add(new_shift(chosen, d, PHASE), f"phase{PHASE}")

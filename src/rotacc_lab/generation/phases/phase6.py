@@ -9,7 +9,10 @@ shuffled with ``random.Random(seed)`` (one generator for the run, so the
 result is deterministic for a seed) to avoid always serving Monday first.
 
 For each day, candidates are clinicians with a SCHEDULED, FULL, STANDARD shift
-that day and a term covering it:
+that day and a term covering it. A pinned shift is a candidate only when the
+generator made it (phase 2): the type of a shift a person pinned is theirs to
+decide, and an overwrite turns generator-pinned DUTY back into STANDARD, so
+regenerating reproduces the same duty rota.
 
 1. salaried (SALARIED / ALTERNATE_WEEKS terms) first, provided they have no
    DUTY in the same ISO week nor in the previous or next week (existing duties
@@ -64,6 +67,7 @@ def phase6(snapshot: PracticeSnapshot, ledger: RotaLedger, start: date, end: dat
             and s.shift_type is ShiftType.STANDARD
             and s.status is ShiftStatus.SCHEDULED
             and s.duration is Duration.FULL
+            and (not s.is_pinned or s.origin.startswith("phase"))
         ):
             standard_on.setdefault(s.date, []).append(s.clinician_id)
 
