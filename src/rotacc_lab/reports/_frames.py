@@ -180,9 +180,11 @@ def working_days(snap: PracticeSnapshot, start: date, end: date) -> pl.DataFrame
     hols = sorted(bank_holidays(snap.settings.uk_nation, range(start.year, end.year + 1)))
     mins = snap.settings.min_doctors
     days = pl.DataFrame({"date": pl.date_range(start, end, "1d", eager=True)})
+    closed = pl.DataFrame({"date": hols}, schema={"date": pl.Date})
     return (
-        days.with_columns(weekday=(pl.col("date").dt.weekday() - 1).cast(pl.Int64))
-        .filter(pl.col("weekday") < 5, ~pl.col("date").is_in(pl.Series(hols, dtype=pl.Date)))
+        days.join(closed, on="date", how="anti", maintain_order="left")
+        .with_columns(weekday=(pl.col("date").dt.weekday() - 1).cast(pl.Int64))
+        .filter(pl.col("weekday") < 5)
         .with_columns(
             week=pl.col("date") - pl.duration(days=pl.col("weekday")),
             minimum=pl.col("weekday").replace_strict({int(k): int(v) for k, v in mins.items()}, return_dtype=pl.Int64),
