@@ -1,0 +1,472 @@
+"""The dashboard shell shared by every Voila dashboard, and the four dashboards.
+
+A :class:`Dashboard` is a workspace picker, a date-range picker, a Reload
+button, a message banner, a status line and one :class:`ReportPanel` per
+:class:`Section`. It loads the chosen workspace once (read-only, in memory, see
+:mod:`rotacc_lab.ui.loader`) and recomputes the sections from memory when the
+range changes, so moving the dates never touches the file.
+
+Work runs on one background thread per dashboard (``background=True``, the
+default), so the page appears at once and keeps answering while a busy
+workspace is retried; tests pass ``background=False`` to run it inline. Every
+callback is guarded: any exception becomes a message in the banner, never a
+traceback in the page. The last traceback is kept in ``last_traceback`` for
+whoever debugs the dashboard from a notebook.
+
+To add a dashboard: write a function returning ``PanelContent`` for each new
+section (or use :func:`report_section` for a registered report), add a
+:class:`DashboardSpec` to :data:`DASHBOARDS`, and add a thin notebook in
+``dashboards/`` calling ``show_dashboard("<key>")`` (see docs/dashboards.md).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import threading
+import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, Mapping
+
+import altair as alt
+import ipywidgets as widgets
+import polars as pl
+
+from ..errors import RotaccError, WorkspaceBusy
+from .loader import DEFAULT_PATIENCE, BusyEvent, WorkspaceData, load_workspace
+from .widgets import DateRangePicker, MessageArea, PanelContent, ReportPanel, WorkspacePicker, parse_iso_date
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # never let logging's last-resort handler print into the page
+
+#: environment variables read for the defaults
+ENV_WORKSPACE = "ROTACC_WORKSPACE"
+ENV_START = "ROTACC_START"
+ENV_END = "ROTACC_END"
+
+_CSS = """
+<style>
+.rotacc-table th {background:#f2f2f2;position:sticky;top:0;text-align:left;padding:2px 6px;border-bottom:1px solid #ccc}
+.rotacc-table td {padding:2px 6px;border-bottom:1px solid #eee;white-space:nowrap}
+.rotacc-status {color:#555;font-size:12px}
+</style>
+"""
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclass(frozen=True)
+class Section:
+    """One panel of a dashboard: ``build(data, start, end)`` returns what it shows."""
+
+    key: str
+    title: str
+    build: Callable[[WorkspaceData, date, date], PanelContent]
+    description: str = ""
+
+
+def report_section(name: str, title: str, *, chart: bool = True, description: str | None = None) -> Section:
+    """A section showing the registered report ``name`` (its table, chart and summary notes)."""
+    from ..reports.registry import get_report, run_report
+
+    spec = get_report(name)
+
+    def build(data: WorkspaceData, start: date, end: date) -> PanelContent:
+        result = run_report(name, data.snapshot, start, end, alerts=data.alerts)
+        return PanelContent(result.frame, result.chart() if chart else None, dict(result.notes))
+
+    return Section(name, title, build, spec.description if description is None else description)
+
+
+def _report_fairness(data: WorkspaceData, start: date, end: date) -> PanelContent:
+    """Report fairness (optimiser S11): each partner's fair difference = actual − fair share."""
+    from ..reports.registry import run_report
+
+    result = run_report("partner-wte-availability", data.snapshot, start, end)
+    frame = result.frame
+    chart = None
+    if frame.height:
+        chart = (
+            alt.Chart(frame.select("clinician_id", "name", "fair_share", "actual", "fair_difference"))
+            .mark_bar()
+            .encode(
+                x=alt.X("clinician_id:N", title="Partner", sort=None),
+                y=alt.Y("fair_difference:Q", title="Actual − fair share (shifts)"),
+                color=alt.condition("datum.fair_difference > 0", alt.value("#c0504d"), alt.value("#4f81bd")),
+                tooltip=["clinician_id", "name", "fair_share", "actual", "fair_difference"],
+            )
+            .properties(title="Report fairness: fair difference per partner (S11)", width=560)
+        )
+    return PanelContent(frame, chart, dict(result.notes))
+
+
+def _staffing(data: WorkspaceData, start: date, end: date) -> PanelContent:
+    """Staffing overview with a calendar heatmap and counts of days below the minimum and the 66 % floor."""
+    from ..reports.registry import run_report
+
+    result = run_report("staffing-overview", data.snapshot, start, end)
+    frame = result.frame
+    notes: dict[str, object] = {}
+    if frame.height:
+        notes = {
+            "working days": frame.height,
+            "days below the minimum": int(frame["below_minimum"].sum()),
+            "days below the 66 % floor": int(frame["below_66"].sum()),
+        }
+    return PanelContent(frame, result.chart(), notes)
+
+
+@dataclass(frozen=True)
+class DashboardSpec:
+    """A dashboard: its title, sections and the notebook that shows it."""
+
+    key: str
+    title: str
+    description: str
+    sections: tuple[Section, ...]
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.key}.ipynb"
+
+
+def _specs() -> dict[str, DashboardSpec]:
+    specs = (
+        DashboardSpec(
+            "partner_wte",
+            "Partner WTE",
+            "Each partner's target, worked and scheduled shifts and deficiency, and the WTE availability "
+            "report: fair share from available weeks against actual shifts.",
+            (
+                report_section("partner-wte", "Partner WTE and deficiency"),
+                report_section("partner-wte-availability-chart", "Partner WTE availability"),
+            ),
+        ),
+        DashboardSpec(
+            "monday_balance",
+            "Monday balance",
+            "Mondays worked per partner against their WTE-fair share (the optimiser's S2 term).",
+            (report_section("monday-balance", "Monday balance"),),
+        ),
+        DashboardSpec(
+            "fairness",
+            "Fairness",
+            "Duty days per clinician adjusted for WTE, and report fairness: each partner's actual shifts "
+            "against the fair share the optimiser's S11 term aims for.",
+            (
+                report_section("duty-fairness", "Duty fairness"),
+                Section(
+                    "report-fairness",
+                    "Report fairness",
+                    _report_fairness,
+                    "Actual − fair share per partner; the optimiser minimises the sum of the absolute differences.",
+                ),
+            ),
+        ),
+        DashboardSpec(
+            "staffing",
+            "Staffing",
+            "Doctors working each day against the minimum (calendar heatmap, red = below) and the alerts "
+            "raised by generation runs.",
+            (
+                Section(
+                    "staffing-overview",
+                    "Staffing against the minimum",
+                    _staffing,
+                    "One cell per working day; colour = doctors working − minimum.",
+                ),
+                report_section("alerts", "Alerts", chart=False),
+            ),
+        ),
+    )
+    return {s.key: s for s in specs}
+
+
+#: every dashboard by key (the notebook is ``dashboards/<key>.ipynb``)
+DASHBOARDS: dict[str, DashboardSpec] = _specs()
+
+
+# --------------------------------------------------------------------------- the shell
+
+
+def _describe(err: BaseException) -> str:
+    """A message for the banner: the error's own words for user errors, a plain summary otherwise."""
+    if isinstance(err, (RotaccError, ValueError, KeyError, FileNotFoundError, PermissionError)):
+        text = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+        return text or type(err).__name__
+    return (
+        f"Something went wrong ({type(err).__name__}: {err}). The dashboard is still running: "
+        "try another date range or click Reload."
+    )
+
+
+class Dashboard:
+    """The widgets and behaviour of one dashboard (see the module docstring)."""
+
+    def __init__(
+        self,
+        spec: DashboardSpec,
+        *,
+        workspace: str | os.PathLike | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        background: bool = True,
+        patience: float = DEFAULT_PATIENCE,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if env is None else env
+        self.spec = spec
+        self.patience = patience
+        self.data: WorkspaceData | None = None
+        self.last_traceback: str | None = None
+        self.range_problem: str | None = None
+        self._lock = threading.Lock()
+        self._latest = 0
+        self._needs_load = True
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"dash-{spec.key}") if background else None
+        self._futures: list[Future] = []
+
+        self.message = MessageArea()
+        self.status = widgets.HTML("")
+        self.status.add_class("rotacc-status")
+        self.picker = WorkspacePicker()
+        self.dates = DateRangePicker()
+        self.reload_button = widgets.Button(description="Reload", icon="refresh", tooltip="Read the workspace again")
+        self.reload_button.add_class("rotacc-reload")
+        self.panels = [ReportPanel(s.key, s.title, s.description) for s in spec.sections]
+        header = widgets.HTML(
+            _CSS
+            + f"<h2 style='margin:4px 0'>{html.escape(spec.title)}</h2>"
+            + f"<div style='color:#444;max-width:900px'>{html.escape(spec.description)}</div>"
+        )
+        controls = widgets.VBox(
+            [self.picker.widget, widgets.HBox([self.dates.widget, self.reload_button])]
+        )
+        self.widget = widgets.VBox([header, controls, self.message.widget, self.status, *(p.widget for p in self.panels)])
+        self.widget.add_class(f"rotacc-dashboard-{spec.key}")
+
+        # defaults: explicit arguments, then the environment, then (for the range) the data's span
+        self._user_range = False
+        try:
+            env_start = parse_iso_date(env.get(ENV_START), ENV_START)
+            env_end = parse_iso_date(env.get(ENV_END), ENV_END)
+        except ValueError as err:
+            self.range_problem = f"{err} (ignored: the range defaults to the data's span)"
+            env_start = env_end = None
+        #: the range to use when the user has not picked one; a missing side comes from the data's span
+        self._default_range = (start or env_start, end or env_end)
+        if all(self._default_range):
+            self.dates.set(*self._default_range)
+            self._user_range = True
+        self.picker.path.value = str(workspace or env.get(ENV_WORKSPACE, "") or "")
+
+        self.picker.on_change(lambda _path: self.request_load())
+        self.dates.on_change(self._on_dates)
+        self.reload_button.on_click(lambda _button: self.request_load(refresh_folder=True))
+
+    # ------------------------------------------------------------------ requests
+    def start(self) -> "Dashboard":
+        """Load the initial workspace (in the background unless ``background=False``)."""
+        self.request_load()
+        return self
+
+    def request_load(self, refresh_folder: bool = False) -> None:
+        """(Re)read the chosen workspace, then redraw."""
+        if refresh_folder:
+            self._guard(self.picker.refresh)
+        with self._lock:
+            self._needs_load = True
+        self._submit()
+
+    def request_render(self) -> None:
+        """Redraw the sections from the data in memory."""
+        self._submit()
+
+    def wait(self, timeout: float | None = 60) -> None:
+        """Block until queued work is done (for tests and scripts; a no-op without a background thread)."""
+        for fut in list(self._futures):
+            fut.result(timeout=timeout)
+
+    def close(self) -> None:
+        """Stop the worker thread and close the widgets."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self.widget.close()
+
+    def _on_dates(self) -> None:
+        self._user_range = True
+        self.request_render()
+
+    def _submit(self) -> None:
+        with self._lock:
+            self._latest += 1
+            ticket = self._latest
+        if self._executor is None:
+            self._run(ticket)
+        else:
+            self._futures = [f for f in self._futures if not f.done()]
+            self._futures.append(self._executor.submit(self._run, ticket))
+
+    # ------------------------------------------------------------------ work
+    def _run(self, ticket: int) -> None:
+        with self._lock:
+            if ticket != self._latest:
+                return  # a newer request will do the same work with newer inputs
+            load = self._needs_load or self.data is None or str(self.data.path) != self.picker.value
+        self._guard(self._work, load)
+
+    def _work(self, load: bool) -> None:
+        if load:
+            if not self._load():
+                return
+        self._render()
+
+    def _load(self) -> bool:
+        path = self.picker.value
+        self.message.show("info", f"Loading workspace {path} …" if path else "No workspace chosen.")
+        try:
+            data = load_workspace(
+                path,
+                on_busy=self._show_busy,
+                patience=self.patience,
+                should_stop=lambda: self.picker.value != path,
+            )
+        except WorkspaceBusy as err:
+            if self.picker.value != path:
+                return False  # the user moved on; the newer request loads the new choice
+            self.data = None
+            self.message.show("error", str(err))
+            self._clear_panels("The workspace could not be read: see the message above.")
+            return False
+        except Exception as err:
+            self.data = None
+            self.status.value = ""
+            self._clear_panels("No workspace loaded: see the message above.")
+            raise err
+        with self._lock:
+            self._needs_load = False
+        self.data = data
+        if not self._user_range:
+            extent = data.rota_span
+            lo, hi = self._default_range
+            if extent is not None:
+                lo, hi = lo or extent[0], hi or extent[1]
+            if lo and hi:
+                self.dates.set(lo, hi)
+        self._show_status(data)
+        self.message.clear()
+        return True
+
+    def _show_busy(self, event: BusyEvent) -> None:
+        self.message.show(
+            "busy",
+            f"Workspace {event.path.name} is busy: another process (a notebook, the CLI or a generation run) "
+            f"is writing to it. Retrying in {event.retry_in:g} s… (attempt {event.attempt}, "
+            f"waited {event.waited:.0f} s)",
+        )
+
+    def _show_status(self, data: WorkspaceData) -> None:
+        snap = data.snapshot
+        parts = [
+            f"<b>{html.escape(snap.settings.practice_name)}</b>",
+            html.escape(str(data.path)),
+            f"data version {snap.data_version}",
+            f"{len(snap.clinicians)} clinicians, {len(snap.shifts)} shifts",
+        ]
+        if data.extent:
+            parts.append(f"data {data.extent[0].isoformat()} … {data.extent[1].isoformat()}")
+        if data.branch_parent:
+            parts.append(f"branch of {html.escape(data.branch_parent)}")
+        parts.append(f"read at {data.loaded_at:%H:%M:%S}")
+        self.status.value = " · ".join(parts)
+
+    def _render(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        try:
+            start, end = self.dates.value()
+        except ValueError as err:
+            self.message.show("error", str(err))
+            self._clear_panels("Fix the date range to see this report.")
+            return
+        problems: list[str] = []
+        if self.range_problem:
+            problems.append(self.range_problem)
+            self.range_problem = None
+        extent = data.extent
+        if extent is None:
+            problems.append(
+                f"Workspace {data.path.name} holds no data yet (no terms, shifts or leave); import a practice "
+                "into it first."
+            )
+        elif end < extent[0] or start > extent[1]:
+            problems.append(
+                f"No data between {start.isoformat()} and {end.isoformat()}: the workspace's data spans "
+                f"{extent[0].isoformat()} to {extent[1].isoformat()}. Choose dates inside that span."
+            )
+        empty_note = f"No rows between {start.isoformat()} and {end.isoformat()}."
+        filename_range = f"{start.isoformat()}_{end.isoformat()}"
+        failures = 0
+        empty = 0
+        for section, panel in zip(self.spec.sections, self.panels):
+            try:
+                content = section.build(data, start, end)
+            except Exception as err:  # one broken section must not take the others down
+                failures += 1
+                self._remember(err)
+                panel.clear(f"{section.title} could not be computed: {_describe(err)}")
+                continue
+            if content.frame.height == 0:
+                empty += 1
+                content.empty_message = content.empty_message or empty_note
+            panel.show(content, f"{section.key}_{filename_range}.csv")
+        if failures:
+            problems.append(f"{failures} section(s) could not be computed; see the message in each.")
+        elif empty == len(self.panels) and extent is not None and not (end < extent[0] or start > extent[1]):
+            problems.append(f"{empty_note} Choose a wider range or another workspace.")
+        if problems:
+            self.message.show("error" if failures else "warning", "\n".join(problems))
+        else:
+            self.message.clear()
+
+    def _clear_panels(self, text: str) -> None:
+        for panel in self.panels:
+            panel.clear(text)
+
+    # ------------------------------------------------------------------ error boundary
+    def _remember(self, err: BaseException) -> None:
+        self.last_traceback = "".join(traceback.format_exception(err))
+        log.debug("dashboard %s: %s", self.spec.key, self.last_traceback)
+
+    def _guard(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn``; show any exception as a message (never a traceback in the page)."""
+        try:
+            fn(*args)
+        except Exception as err:
+            self._remember(err)
+            try:
+                self.message.show("error", _describe(err))
+            except Exception:  # the banner itself failed: nothing more can be shown
+                pass
+
+
+def show_dashboard(key: str, **options: Any) -> Dashboard:
+    """Build the dashboard ``key`` (see :data:`DASHBOARDS`), display it and start loading.
+
+    ``options`` go to :class:`Dashboard` (``workspace``, ``start``, ``end``,
+    ``background``, ``patience``). This is the one call a dashboard notebook makes.
+    """
+    from IPython.display import display
+
+    try:
+        spec = DASHBOARDS[key]
+    except KeyError:
+        raise ValueError(f"dashboard {key!r} is not known; accepted: {', '.join(DASHBOARDS)}") from None
+    dash = Dashboard(spec, **options)
+    display(dash.widget)
+    return dash.start()
