@@ -27,6 +27,9 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "workspace",
     "reports",
+    "calculations",
+    "dashboards",
+    "generation",
 ]
 
 for _name in COMMAND_MODULES:

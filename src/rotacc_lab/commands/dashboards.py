@@ -1,0 +1,246 @@
+"""``rotacc-lab dashboards``: serve the Voila dashboards on 127.0.0.1.
+
+Voila runs as a child process in its own process group, serving the
+``dashboards/`` folder with this interpreter's ``python3`` kernel. The
+workspace is passed to the dashboards' kernels through ``ROTACC_WORKSPACE``.
+``ROTACC_BUSY_TIMEOUT`` is set to 1 s for them (unless already set), so a
+dashboard reports "workspace busy, retrying…" after a second instead of after
+the store's default of 10 s while a notebook or the CLI writes.
+
+Ctrl-C stops the server cleanly: the whole process group (Voila and the
+kernels it started) gets SIGTERM, then SIGKILL if it lingers.
+
+:func:`voila_server` is the reusable piece (tests and benchmarks use it);
+:func:`serve_dashboards` is what the command and the demo call.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import webbrowser
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator, Mapping
+
+import typer
+
+from ..errors import RotaccError
+
+HOST = "127.0.0.1"
+#: env var naming another folder of dashboard notebooks (default: the repository's ``dashboards/``)
+ENV_DASHBOARDS_DIR = "ROTACC_DASHBOARDS_DIR"
+
+
+def dashboards_dir() -> Path:
+    """The folder of dashboard notebooks (``$ROTACC_DASHBOARDS_DIR`` or the project's ``dashboards/``)."""
+    override = os.environ.get(ENV_DASHBOARDS_DIR)
+    folder = Path(override) if override else Path(__file__).resolve().parents[3] / "dashboards"
+    if not folder.is_dir() or not any(folder.glob("*.ipynb")):
+        raise RotaccError(
+            f"dashboards folder {folder} has no notebooks; run from a checkout of rotacc-lab or set "
+            f"{ENV_DASHBOARDS_DIR} to the folder holding partner_wte.ipynb and the others"
+        )
+    return folder
+
+
+def dashboard_notebooks(folder: Path | None = None) -> list[str]:
+    """Notebook file names served, in the order of ``rotacc_lab.ui.DASHBOARDS`` then any others."""
+    from ..ui.dashboard import DASHBOARDS
+
+    folder = folder or dashboards_dir()
+    present = sorted(p.name for p in folder.glob("*.ipynb"))
+    known = [spec.notebook for spec in DASHBOARDS.values() if spec.notebook in present]
+    return known + [name for name in present if name not in known]
+
+
+def dashboard_urls(base_url: str, folder: Path | None = None) -> dict[str, str]:
+    """``{notebook: url}`` for every dashboard served at ``base_url``."""
+    base = base_url.rstrip("/")
+    return {name: f"{base}/voila/render/{name}" for name in dashboard_notebooks(folder)}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def check_port(port: int | None) -> int:
+    """``port`` validated (1024..65535), or a free port when ``None``."""
+    if port is None:
+        return free_port()
+    if isinstance(port, bool) or not isinstance(port, int) or not 1024 <= port <= 65535:
+        raise RotaccError(f"--port: {port!r} is not accepted; give a port number from 1024 to 65535")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            raise RotaccError(f"--port: {port} is already in use on {HOST}; choose another or omit --port") from None
+    return port
+
+
+def voila_command(folder: Path, port: int) -> list[str]:
+    """The Voila command line: this interpreter, bound to 127.0.0.1, no browser, no tracebacks."""
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(folder),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={HOST}",
+        "--Voila.port_retries=0",
+        "--show_tracebacks=False",
+        "--theme=light",
+    ]
+
+
+def server_env(workspace: str | os.PathLike | None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of the Voila process (and so of every dashboard kernel)."""
+    env = dict(os.environ)
+    if workspace is not None:
+        env["ROTACC_WORKSPACE"] = str(Path(workspace).expanduser().resolve())
+    env.setdefault("ROTACC_BUSY_TIMEOUT", "1")
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def wait_until_ready(url: str, proc: subprocess.Popen, timeout: float, log_path: Path | None = None) -> None:
+    """Poll ``url`` until it answers; ``RotaccError`` if the server died or ``timeout`` passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-2000:] if log_path and log_path.exists() else ""
+            raise RotaccError(f"Voila exited with code {proc.returncode} before serving {url}\n{tail}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise RotaccError(f"Voila did not answer on {url} within {timeout:g} s")
+        time.sleep(0.2)
+
+
+def stop_process_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    """SIGTERM the child's process group (Voila and its kernels), then SIGKILL after ``grace`` seconds."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+    try:  # kernels may outlive the server for a moment
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if proc.poll() is None:
+        proc.wait(timeout=grace)
+
+
+@contextmanager
+def voila_server(
+    workspace: str | os.PathLike | None = None,
+    port: int | None = None,
+    *,
+    folder: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    log: IO[str] | Path | None = None,
+    ready_timeout: float = 90.0,
+) -> Iterator[str]:
+    """Run Voila on ``folder`` (default :func:`dashboards_dir`) and yield its base URL.
+
+    The server is bound to 127.0.0.1, in its own process group, and stopped
+    (group and kernels) when the block exits, also on an exception or Ctrl-C.
+    ``log`` receives Voila's output (a path or an open file; default: a
+    temporary file that is removed afterwards).
+    """
+    folder = folder or dashboards_dir()
+    port = check_port(port)
+    if workspace is not None and not Path(workspace).expanduser().is_file():
+        raise RotaccError(f"--workspace: {workspace} does not exist; give the path of a .duckdb workspace")
+    own_log = log is None
+    log_path = Path(tempfile.mkstemp(prefix="rotacc-voila-", suffix=".log")[1]) if own_log else None
+    if isinstance(log, Path):
+        log_path = log
+    sink = open(log_path, "w") if log_path is not None else log  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        voila_command(folder, port),
+        cwd=folder,
+        env=server_env(workspace, env),
+        stdin=subprocess.DEVNULL,
+        stdout=sink,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://{HOST}:{port}"
+    try:
+        wait_until_ready(base + "/", proc, ready_timeout, log_path)
+        yield base
+    finally:
+        stop_process_group(proc)
+        if log_path is not None:
+            sink.close()
+            if own_log:
+                log_path.unlink(missing_ok=True)
+
+
+def serve_dashboards(
+    workspace: str | os.PathLike | None,
+    port: int | None = None,
+    open_browser: bool = False,
+    *,
+    echo=print,
+) -> None:
+    """Serve the dashboards until Ctrl-C, printing one URL per dashboard.
+
+    ``workspace`` becomes the dashboards' default (``ROTACC_WORKSPACE``); with
+    ``None`` the environment's value (if any) is kept and the page asks for one.
+    """
+    with voila_server(workspace, port) as base:
+        urls = dashboard_urls(base)
+        echo(f"Voila is serving {len(urls)} dashboards on {base} (Ctrl-C to stop):")
+        for name, url in urls.items():
+            echo(f"  {Path(name).stem:<16} {url}")
+        if open_browser and urls:
+            webbrowser.open(next(iter(urls.values())))
+        try:
+            while True:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            echo("stopping the dashboards…")
+    echo("dashboards stopped")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``dashboards`` command to the CLI."""
+
+    @app.command("dashboards")
+    def dashboards_command(
+        workspace: Path = typer.Option(
+            None, "--workspace", "-w", help="Workspace (.duckdb) the dashboards open first (default: $ROTACC_WORKSPACE)."
+        ),
+        port: int = typer.Option(None, "--port", "-p", help="Port on 127.0.0.1 (default: a free port)."),
+        open_browser: bool = typer.Option(False, "--open/--no-open", help="Open the first dashboard in a browser."),
+    ) -> None:
+        """Serve the Voila dashboards (partner WTE, Monday balance, fairness, staffing) on 127.0.0.1."""
+        from ..cli import fail
+
+        try:
+            serve_dashboards(workspace, port, open_browser, echo=typer.echo)
+        except (RotaccError, ValueError) as err:
+            raise fail(err)
