@@ -28,8 +28,6 @@ COMMAND_MODULES = [
     "workspace",
     "reports",
     "calculations",
-    "dashboards",
-    "generation",
 ]
 
 for _name in COMMAND_MODULES:

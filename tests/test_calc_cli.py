@@ -1,0 +1,92 @@
+"""``rotacc-lab status`` on a real workspace file (the conftest ``workspace`` fixture)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from rotacc_lab.calculations import STATUS_COLUMNS, status_frame
+from rotacc_lab.commands.calculations import register
+
+EXPECTED_KEYS = [
+    "clinician_id", "target", "worked", "scheduled", "deficiency", "deficiency_including_scheduled", "status",
+    "leave_unit", "leave_entitlement", "leave_adjustments", "leave_used", "leave_pending", "leave_remaining",
+    "leave_remaining_including_pending", "sick_leave_credit",
+]
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:  # keep "status" a sub-command even when it is the only one
+        """test app"""
+
+    register(app)
+    return app
+
+
+def _run(app, *args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_status_json_keys_and_values(app, workspace):
+    res = _run(app, "status", workspace.path, "--start", "2026-01-01", "--as-of", "2026-01-31", "--json")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert sorted(r["clinician_id"] for r in rows) == ["L01", "P01", "P02", "S01", "S02"]
+    assert all(list(r) == EXPECTED_KEYS for r in rows)
+    assert list(STATUS_COLUMNS) == EXPECTED_KEYS
+    by_id = {r["clinician_id"]: r for r in rows}
+    p01 = by_id["P01"]
+    # 1..31 Jan = 31 days: 31/7 * 3.5 = 15.5, minus 6 weeks * 31/365 * 3.5 = 1.78 -> 13.72; one duty shift worked
+    assert (p01["target"], p01["worked"], p01["deficiency"], p01["status"]) == ("13.72", "1.00", "12.72", "under")
+    # leave LV1 (12..16 Jan, 5 days) = 1 week; entitlement 6 + adjustment 0.25
+    assert (p01["leave_unit"], p01["leave_entitlement"], p01["leave_adjustments"]) == ("weeks", "6.00", "0.25")
+    assert (p01["leave_used"], p01["leave_remaining"]) == ("1.00", "5.25")
+    p02 = by_id["P02"]
+    assert (p02["leave_pending"], p02["leave_remaining_including_pending"]) == ("1.00", "5.00")
+    assert all(isinstance(v, str) for r in rows for k, v in r.items())
+    snap = workspace.load_snapshot()
+    frame = status_frame(snap, date(2026, 1, 1), date(2026, 1, 31))
+    assert [f"{v:.2f}" for v in frame.get_column("target").to_list()] == [r["target"] for r in rows]
+
+
+def test_status_table_and_clinician_filter(app, workspace):
+    res = _run(app, "status", workspace.path, "--start", "2026-01-01", "--as-of", "2026-03-31", "--clinician", "P02")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0].split()[:3] == ["id", "type", "target"]
+    assert len(lines) == 3 and lines[2].startswith("P02")
+    # P02 has an ongoing sick spell from 2 March: 30 days to 31 March -> 30/7 * 3.5 = 15.00
+    res = _run(app, "status", workspace.path, "--start", "2026-01-01", "--as-of", "2026-03-31", "--clinician", "P02",
+               "--json")
+    assert json.loads(res.stdout)[0]["sick_leave_credit"] == "15.00"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--start", "2026-13-01", "--as-of", "2026-01-31"], "--start: '2026-13-01' is not an ISO date"),
+        (["--start", "2026-02-01", "--as-of", "2026-01-31"], "--as-of: 2026-01-31 is before --start"),
+        (["--start", "2026-01-01", "--as-of", "2026-01-31", "--clinician", "ZZ"], "unknown clinician 'ZZ'"),
+        (["--start", "2026-01-01", "--as-of", "2026-01-31", "--end", "2025-01-01"], "before start"),
+        (["--start", "2026-01-01", "--as-of", "2026-01-31", "--threshold", "x"], "--threshold"),
+    ],
+)
+def test_status_user_errors_exit_2(app, workspace, args, message):
+    res = _run(app, "status", workspace.path, *args)
+    assert res.exit_code == 2
+    assert message in res.stderr and "Traceback" not in res.output
+
+
+def test_status_missing_workspace_exit_2(app, tmp_path):
+    res = _run(app, "status", tmp_path / "nope.duckdb", "--start", "2026-01-01", "--as-of", "2026-01-31")
+    assert res.exit_code == 2
+    assert "does not exist" in res.stderr
