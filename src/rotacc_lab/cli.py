@@ -28,6 +28,8 @@ COMMAND_MODULES = [
     "workspace",
     "reports",
     "calculations",
+    "dashboards",
+    "generation",
 ]
 
 for _name in COMMAND_MODULES:
