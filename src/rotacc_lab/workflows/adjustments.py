@@ -1,0 +1,244 @@
+"""Manual shift adjustments (add, move, delete, pin, unpin) and the shared write path.
+
+Every workflow that changes shifts builds a :class:`ChangeSet` and applies it
+inside one ``ws.transaction(actor)``: the store's ``Tx`` writes an audit row
+(before/after) for every inserted, updated or deleted shift, and
+:func:`~rotacc_lab.workflows.notifications.queue_for_changes` queues the change
+notifications for the fixed period in the same transaction.
+
+:func:`eligibility_problems` is the one definition of "may this clinician work
+this day" used by manual adjustments, swaps and locum bookings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Iterable
+
+from ..calendar import is_working_day, week_monday
+from ..domain import Duration, PracticeSnapshot, Shift, ShiftStatus, ShiftType, Weekday
+from ..errors import RotaccError
+from ..store.workspace import Tx, Workspace, read_snapshot
+from .notifications import ShiftChange, queue_for_changes
+
+#: entities that workflows write audit rows for (see :func:`history`)
+AUDITED_ENTITIES = ("shift", "leave", "swap_request", "locum_booking", "outbox", "alert")
+
+
+class WorkflowError(RotaccError, ValueError):
+    """A workflow request was refused; the message says why and what would be accepted."""
+
+
+def require_actor(actor: str) -> str:
+    if not isinstance(actor, str) or not actor.strip():
+        raise WorkflowError("actor: empty; give the name of the person making the change (e.g. --actor alice)")
+    return actor.strip()
+
+
+def user_origin(actor: str) -> str:
+    """The ``origin`` recorded on shifts made by hand: ``user:<actor>``."""
+    return actor if actor.startswith("user:") else f"user:{actor}"
+
+
+def is_live(shift: Shift) -> bool:
+    return shift.status is not ShiftStatus.CANCELLED
+
+
+def get_shift(snap: PracticeSnapshot, shift_id: int) -> Shift:
+    for s in snap.shifts:
+        if s.shift_id == shift_id:
+            return s
+    raise WorkflowError(f"shift_id: {shift_id} does not exist in this workspace")
+
+
+def require_clinician(snap: PracticeSnapshot, clinician_id: str, what: str = "clinician") -> None:
+    if clinician_id not in snap.clinician_by_id:
+        known = ", ".join(sorted(snap.clinician_by_id)) or "none"
+        raise WorkflowError(f"{what}: {clinician_id!r} is not a clinician of this workspace; known: {known}")
+
+
+def eligibility_problems(
+    snap: PracticeSnapshot,
+    clinician_id: str,
+    day: date,
+    *,
+    ignore_shift_ids: Iterable[int | None] = (),
+    require_term: bool = True,
+) -> list[str]:
+    """Reasons why ``clinician_id`` cannot take one more shift on ``day`` (empty = eligible).
+
+    Checks: a working day (Mon-Fri, not a bank holiday); an active working term
+    (unless ``require_term`` is False, for locum bookings); not on approved leave
+    or sick leave; not one of the term's cannot-work days; no other live shift
+    that day; the term's ``max_shifts_per_week`` not exceeded in that week.
+    Shifts in ``ignore_shift_ids`` are treated as gone (the shift being moved or
+    swapped away).
+    """
+    ignore = {i for i in ignore_shift_ids if i is not None}
+    who = f"{clinician_id} on {day.isoformat()}"
+    problems: list[str] = []
+    if clinician_id not in snap.clinician_by_id:
+        return [f"{clinician_id!r} is not a clinician of this workspace"]
+    if not is_working_day(day, snap.bank_holidays):
+        kind = "a bank holiday" if day in snap.bank_holidays else "a weekend day"
+        problems.append(f"{day.isoformat()} is {kind}, not a working day")
+        return problems
+    term = snap.term_on(clinician_id, day)
+    if term is None and require_term:
+        problems.append(f"{who}: no working term covers this date")
+    if snap.approved_leave_on(clinician_id, day) is not None:
+        lv = snap.approved_leave_on(clinician_id, day)
+        problems.append(f"{who}: on approved {lv.leave_type.value} ({lv.leave_id})")
+    if snap.sick_on(clinician_id, day) is not None:
+        problems.append(f"{who}: on sick leave ({snap.sick_on(clinician_id, day).sick_id})")
+    if term is not None and Weekday(day.weekday()) in term.cannot_work_days:
+        problems.append(f"{who}: {Weekday(day.weekday()).label} is a cannot-work day of term {term.term_id}")
+    mine = [s for s in snap.shifts_by_clinician.get(clinician_id, ()) if is_live(s) and s.shift_id not in ignore]
+    same_day = [s for s in mine if s.date == day]
+    if same_day:
+        problems.append(f"{who}: already has shift {same_day[0].shift_id} ({same_day[0].shift_type.value}) that day")
+    if term is not None and term.max_shifts_per_week is not None:
+        monday = week_monday(day)
+        in_week = sum(1 for s in mine if monday <= s.date < monday + timedelta(days=7) and s.date != day)
+        if in_week + 1 > term.max_shifts_per_week:
+            problems.append(
+                f"{who}: would have {in_week + 1} shifts in the week of {monday.isoformat()}, "
+                f"above the weekly maximum of {term.max_shifts_per_week} (term {term.term_id})"
+            )
+    return problems
+
+
+def require_eligible(snap: PracticeSnapshot, clinician_id: str, day: date, **kwargs) -> None:
+    problems = eligibility_problems(snap, clinician_id, day, **kwargs)
+    if problems:
+        raise WorkflowError("; ".join(problems))
+
+
+@dataclass
+class ChangeSet:
+    """Shift changes of one operation, applied together (deletes, then updates, then inserts)."""
+
+    inserts: list[Shift] = field(default_factory=list)
+    updates: list[tuple[Shift, Shift]] = field(default_factory=list)  # (before, after)
+    deletes: list[Shift] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.inserts or self.updates or self.deletes)
+
+    def apply(self, tx: Tx, snap: PracticeSnapshot, *, reason: str, today: date | None = None) -> "Applied":
+        """Write the changes (audited by ``Tx``) and queue fixed-period notifications."""
+        if self.deletes:
+            tx.delete_shifts([s.shift_id for s in self.deletes])
+        if self.updates:
+            tx.update_shifts([after for _, after in self.updates])
+        inserted: list[Shift] = []
+        if self.inserts:
+            ids = tx.insert_shifts(self.inserts)
+            inserted = [replace(s, shift_id=i) for s, i in zip(self.inserts, ids)]
+        changes = (
+            [ShiftChange(s, None) for s in self.deletes]
+            + [ShiftChange(b, a) for b, a in self.updates]
+            + [ShiftChange(None, s) for s in inserted]
+        )
+        notified = queue_for_changes(tx, snap, changes, reason=reason, today=today)
+        return Applied(tuple(inserted), tuple(changes), tuple(notified))
+
+
+@dataclass(frozen=True)
+class Applied:
+    inserted: tuple[Shift, ...]
+    changes: tuple[ShiftChange, ...]
+    notifications: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------- manual adjustments
+
+
+def add_shift(
+    ws: Workspace,
+    clinician_id: str,
+    day: date,
+    *,
+    actor: str,
+    shift_type: ShiftType | str = ShiftType.STANDARD,
+    duration: Duration | str = Duration.FULL,
+    pinned: bool = False,
+    today: date | None = None,
+) -> Shift:
+    """Add one shift after checking eligibility; returns it with its new id."""
+    actor = require_actor(actor)
+    stype = ShiftType.parse(shift_type, "shift_type")
+    dur = Duration.parse(duration, "duration")
+    with ws.transaction(actor) as tx:
+        snap = read_snapshot(tx.con)
+        require_clinician(snap, clinician_id)
+        require_eligible(snap, clinician_id, day)
+        new = Shift(None, clinician_id, day, stype, dur, ShiftStatus.SCHEDULED, bool(pinned), user_origin(actor))
+        applied = ChangeSet(inserts=[new]).apply(tx, snap, reason=f"shift added by {actor}", today=today)
+        return applied.inserted[0]
+
+
+def move_shift(
+    ws: Workspace,
+    shift_id: int,
+    *,
+    actor: str,
+    to_date: date | None = None,
+    to_clinician: str | None = None,
+    today: date | None = None,
+) -> Shift:
+    """Move a live shift to another date and/or clinician (validated like a new shift there)."""
+    actor = require_actor(actor)
+    if to_date is None and to_clinician is None:
+        raise WorkflowError("move: give --to-date and/or --to-clinician")
+    with ws.transaction(actor) as tx:
+        snap = read_snapshot(tx.con)
+        before = get_shift(snap, shift_id)
+        if not is_live(before):
+            raise WorkflowError(f"shift_id: {shift_id} is CANCELLED; only live shifts can be moved")
+        after = replace(before, date=to_date or before.date, clinician_id=to_clinician or before.clinician_id)
+        if (after.date, after.clinician_id) == (before.date, before.clinician_id):
+            raise WorkflowError(f"move: shift {shift_id} is already on {before.date} for {before.clinician_id}")
+        require_clinician(snap, after.clinician_id, "to_clinician")
+        require_eligible(snap, after.clinician_id, after.date, ignore_shift_ids=[shift_id])
+        ChangeSet(updates=[(before, after)]).apply(tx, snap, reason=f"shift moved by {actor}", today=today)
+        return after
+
+
+def delete_shift(ws: Workspace, shift_id: int, *, actor: str, today: date | None = None) -> Shift:
+    """Delete a shift (pinned ones too: a person decided it); returns the deleted shift."""
+    actor = require_actor(actor)
+    with ws.transaction(actor) as tx:
+        snap = read_snapshot(tx.con)
+        before = get_shift(snap, shift_id)
+        ChangeSet(deletes=[before]).apply(tx, snap, reason=f"shift deleted by {actor}", today=today)
+        return before
+
+
+def set_pinned(ws: Workspace, shift_id: int, pinned: bool, *, actor: str) -> Shift:
+    """Pin (keep through regeneration) or unpin a shift. Not notified: the rota itself is unchanged."""
+    actor = require_actor(actor)
+    with ws.transaction(actor) as tx:
+        snap = read_snapshot(tx.con)
+        before = get_shift(snap, shift_id)
+        if before.is_pinned == pinned:
+            raise WorkflowError(f"shift_id: {shift_id} is already {'pinned' if pinned else 'unpinned'}")
+        after = replace(before, is_pinned=pinned)
+        ChangeSet(updates=[(before, after)]).apply(tx, snap, reason=f"shift {'pinned' if pinned else 'unpinned'} by {actor}")
+        return after
+
+
+def pin_shift(ws: Workspace, shift_id: int, *, actor: str) -> Shift:
+    return set_pinned(ws, shift_id, True, actor=actor)
+
+
+def unpin_shift(ws: Workspace, shift_id: int, *, actor: str) -> Shift:
+    return set_pinned(ws, shift_id, False, actor=actor)
+
+
+def history(ws: Workspace, entity: str, entity_id: str | int) -> list[dict]:
+    """Audit rows of one entity (``shift``, ``leave``, ``swap_request`` ...), oldest first."""
+    if entity not in AUDITED_ENTITIES:
+        raise WorkflowError(f"entity: {entity!r} is not one of {', '.join(AUDITED_ENTITIES)}")
+    return ws.audit_history(entity, str(entity_id))
