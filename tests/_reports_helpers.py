@@ -97,3 +97,46 @@ def tiny_snapshot() -> PracticeSnapshot:
     )
     sick = (SickLeave("k1", "L1", _d(13), None),)
     return PracticeSnapshot(Settings(), clinicians, terms, leave, sick, shifts=tuple(shifts))
+
+
+def _csv_text(value: object) -> str:
+    """A cell in the folder format of docs/data-format.md."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Weekday):
+        return value.label
+    if isinstance(value, (tuple, list)):
+        return ";".join(_csv_text(v) for v in value)
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):
+        return value.value  # type: ignore[attr-defined]
+    return str(value)
+
+
+def write_workspace(snap: PracticeSnapshot, path: "Path") -> "Path":
+    """A real workspace file at ``path`` holding ``snap``, made through the public folder import."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from rotacc_lab.store.exporter import table_rows
+    from rotacc_lab.store.importer import import_source
+    from rotacc_lab.store.settings_io import render_toml
+    from rotacc_lab.store.source import TABLES
+
+    path = Path(path)
+    folder = path.parent / f"{path.stem}-source"
+    folder.mkdir()
+    (folder / "settings.toml").write_text(render_toml(snap.settings), encoding="utf-8")
+    for table, rows in table_rows(snap).items():
+        required, optional = TABLES[table]
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow([*required, *optional])
+        writer.writerows([[_csv_text(v) for v in row] for row in rows])
+        (folder / f"{table}.csv").write_text(buf.getvalue(), encoding="utf-8")
+    import_source(path, folder, actor="test")
+    return path
