@@ -16,6 +16,7 @@ original's write lock so no other process can change it in between.
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -200,8 +201,8 @@ def _replace_practice(con: duckdb.DuckDBPyConnection, snap: PracticeSnapshot, ac
     counts = {table: len(tables[table]) if table in tables else len(snap.shifts) for table in _AUDIT_IDS}
     con.execute(
         "INSERT INTO audit_log VALUES (nextval('audit_seq'), ?, ?, 'import', 'settings', 'practice', CAST(? AS JSON), CAST(? AS JSON), NULL)",
-        [at, actor, to_json({k: v for k, v in sorted(old_settings.items())}) if old_settings else None,
-         to_json(new_settings)],
+        [at, actor, to_json({k: json.loads(v) for k, v in sorted(old_settings.items())}) if old_settings else None,
+         to_json({k: json.loads(v) for k, v in new_settings.items()})],
     )
     con.execute(
         "INSERT INTO audit_log VALUES (nextval('audit_seq'), ?, ?, 'import', 'workspace', 'practice', NULL, CAST(? AS JSON), NULL)",

@@ -155,6 +155,19 @@ def _shift_from_row(r: tuple) -> Shift:
     return Shift(int(sid), cid, day, ShiftType(stype), Duration(dur), ShiftStatus(status), bool(pinned), origin)
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """Expose an Arrow table to SQL as ``name`` for the duration of the block."""
+    con.register(name, table)
+    try:
+        yield
+    finally:
+        try:
+            con.unregister(name)
+        except duckdb.Error:  # an aborted transaction refuses; the original error matters more
+            pass
+
+
 class Tx:
     """One open write transaction (what :meth:`Workspace.transaction` yields)."""
 
@@ -183,15 +196,12 @@ class Tx:
             ],
             schema=_AUDIT_ARROW,
         )
-        self.con.register("_audit_in", tbl)
-        try:
+        with registered(self.con, "_audit_in", tbl):
             self.con.execute(
                 "INSERT INTO audit_log SELECT nextval('audit_seq'), ?, ?, action, entity, entity_id,"
                 " CAST(before AS JSON), CAST(after AS JSON), ? FROM _audit_in",
                 [self.at, self.actor, run_id],
             )
-        finally:
-            self.con.unregister("_audit_in")
 
     # shifts --------------------------------------------------------------------
     def _fetch_shifts(self, ids: list[int]) -> dict[int, Shift]:
@@ -220,15 +230,12 @@ class Tx:
         return ids
 
     def _write_new(self, shifts: list[Shift]) -> None:
-        self.con.register("_shifts_in", _shift_table(shifts))
-        try:
+        with registered(self.con, "_shifts_in", _shift_table(shifts)):
             self.con.execute(
                 f"INSERT INTO shifts ({_SHIFT_COLS}, created_at, cancel_key) SELECT {_SHIFT_COLS}, ?,"
                 " CASE WHEN status = 'CANCELLED' THEN shift_id ELSE 0 END FROM _shifts_in",
                 [self.at],
             )
-        finally:
-            self.con.unregister("_shifts_in")
 
     def delete_shifts(self, shift_ids: Iterable[int], run_id: int | None = None) -> None:
         ids = list(dict.fromkeys(int(i) for i in shift_ids))
@@ -249,16 +256,13 @@ class Tx:
         before = self._fetch_shifts(ids)
         if not shifts:
             return
-        self.con.register("_shifts_up", _shift_table(shifts))
-        try:
+        with registered(self.con, "_shifts_up", _shift_table(shifts)):
             self.con.execute(
                 "UPDATE shifts SET clinician_id = u.clinician_id, date = u.date, shift_type = u.shift_type,"
                 " duration = u.duration, status = u.status, is_pinned = u.is_pinned, origin = u.origin,"
                 " cancel_key = CASE WHEN u.status = 'CANCELLED' THEN u.shift_id ELSE 0 END"
                 " FROM _shifts_up u WHERE shifts.shift_id = u.shift_id"
             )
-        finally:
-            self.con.unregister("_shifts_up")
         self.audit_many(
             [("update", "shift", s.shift_id, shift_row(before[int(s.shift_id)]), shift_row(s)) for s in shifts],  # type: ignore[arg-type]
             run_id,

@@ -1,0 +1,160 @@
+"""Workspace commands: init, import, export, branch, history, runs, alerts.
+
+Every user error (bad input file, missing workspace, busy file, run conflict) is
+printed as ``error: ...`` on stderr and exits with code 2; an import with bad
+data prints every problem found.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..domain import Settings, UKNation
+from ..errors import RotaccError, ValidationError
+
+
+def _fail(err: Exception) -> typer.Exit:
+    typer.echo(f"error: {err}", err=True)
+    return typer.Exit(code=2)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("init")
+    def init(
+        workspace: Path = typer.Argument(..., help="path of the new workspace file (e.g. practice.duckdb)"),
+        name: str = typer.Option("Practice", "--name", help="practice name"),
+        nation: str = typer.Option("england", "--nation", help="england, wales, scotland or northern_ireland"),
+    ) -> None:
+        """Create an empty workspace with default settings."""
+        from ..store import Workspace
+
+        try:
+            settings = Settings(practice_name=name, uk_nation=UKNation.parse(nation.replace(" ", "_"), "--nation"))
+            Workspace.create(workspace, settings)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        typer.echo(f"created workspace {workspace} for {name} ({settings.uk_nation.value.lower()})")
+
+    @app.command("import")
+    def import_(
+        workspace: Path = typer.Argument(..., help="workspace file (created if missing)"),
+        source: Path = typer.Argument(..., help="practice folder (settings.toml + CSVs) or .xlsx workbook"),
+        actor: str = typer.Option("cli", "--actor", help="name recorded in the audit log"),
+    ) -> None:
+        """Validate SOURCE and replace the workspace's practice data with it (all or nothing)."""
+        from ..store import import_source
+
+        try:
+            summary = import_source(workspace, source, actor=actor)
+        except ValidationError as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(code=2)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        typer.echo(str(summary))
+
+    @app.command("export")
+    def export(
+        workspace: Path = typer.Argument(..., help="workspace file"),
+        folder: Path = typer.Argument(..., help="folder to write settings.toml and the CSV files into"),
+        xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="also write the practice as one .xlsx workbook"),
+    ) -> None:
+        """Write the practice data in the import format (round-trips exactly)."""
+        from ..store import export_folder, export_xlsx
+
+        try:
+            files = export_folder(workspace, folder)
+            if xlsx is not None:
+                export_xlsx(workspace, xlsx)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        typer.echo(f"wrote {len(files)} files to {folder}" + (f" and {xlsx}" if xlsx else ""))
+
+    @app.command("branch")
+    def branch(
+        workspace: Path = typer.Argument(..., help="workspace to copy"),
+        new_path: Path = typer.Argument(..., help="path of the what-if copy"),
+        actor: str = typer.Option("cli", "--actor"),
+    ) -> None:
+        """Copy a workspace for a what-if scenario; the original is never changed."""
+        from ..store import Workspace
+
+        try:
+            Workspace.open(workspace).branch(new_path, actor=actor)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        typer.echo(f"branched {workspace} -> {new_path}")
+
+    @app.command("history")
+    def history(
+        workspace: Path = typer.Argument(...),
+        entity: str = typer.Argument(..., help="clinician, term, leave, shift, settings, run, alert, ..."),
+        entity_id: str = typer.Argument(..., help="the entity's id (settings: practice)"),
+    ) -> None:
+        """Show the audit trail of one entity, oldest first."""
+        from ..store import Workspace
+
+        try:
+            rows = Workspace.open(workspace, read_only=True).audit_history(entity, entity_id)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        if not rows:
+            typer.echo(f"no audit rows for {entity} {entity_id}")
+        for r in rows:
+            run = f" run {r['run_id']}" if r["run_id"] is not None else ""
+            typer.echo(f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['actor']:<12} {r['action']:<9}{run}")
+            if r["before"] is not None:
+                typer.echo(f"    before: {json.dumps(r['before'], sort_keys=True)}")
+            if r["after"] is not None:
+                typer.echo(f"    after:  {json.dumps(r['after'], sort_keys=True)}")
+
+    @app.command("runs")
+    def runs(
+        workspace: Path = typer.Argument(...),
+        fail: Optional[int] = typer.Option(None, "--fail", help="mark this PENDING/RUNNING run FAILED (stale run)"),
+        reason: str = typer.Option("marked failed by hand", "--reason"),
+        actor: str = typer.Option("cli", "--actor"),
+    ) -> None:
+        """List generation runs, or clear a stale one with --fail ID."""
+        from ..store import Workspace, fail_run
+
+        try:
+            ws = Workspace.open(workspace, read_only=fail is None)
+            if fail is not None:
+                fail_run(ws, fail, reason, actor=actor)
+                typer.echo(f"run {fail} marked FAILED")
+                return
+            rows = ws.list_runs()
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        if not rows:
+            typer.echo("no generation runs")
+        for r in rows:
+            phases = ",".join(map(str, r["phases"]))
+            typer.echo(f"run {r['run_id']:>4}  {r['status']:<9} {r['start_date']}..{r['end_date']}  phases {phases}"
+                       f"  by {r['actor']} at {r['created_at']:%Y-%m-%d %H:%M}"
+                       + (f"  error: {r['error']}" if r["error"] else ""))
+
+    @app.command("alerts")
+    def alerts(
+        workspace: Path = typer.Argument(...),
+        open_only: bool = typer.Option(False, "--open", help="only alerts not yet resolved"),
+    ) -> None:
+        """List alerts raised by generation runs."""
+        from ..store import Workspace
+
+        try:
+            rows = Workspace.open(workspace, read_only=True).list_alerts(include_resolved=not open_only)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        if not rows:
+            typer.echo("no alerts")
+        for r in rows:
+            who = f" {r['clinician_id']}" if r["clinician_id"] else ""
+            day = f" {r['date']}" if r["date"] else ""
+            state = " (resolved)" if r["resolved_at"] else ""
+            typer.echo(f"#{r['alert_id']} [{r['severity']}] {r['kind']}{day}{who}: {r['message']}{state}")
