@@ -148,11 +148,10 @@ def plan(
         start, end, phases, seed=seed, mondays_only=mondays_only, skip_mondays=skip_mondays, period_start=period_start
     )
     if not generation_days(snapshot, start, end):
-        raise ValueError(
-            f"range {start}..{end} has no working day (only weekends and bank holidays); give a range with a weekday"
-        )
+        _require_working_day(snapshot.settings.uk_nation, start, end)
     ledger = RotaLedger.from_snapshot(snapshot)
     stats: dict[str, dict[str, Any]] = {}
+    overwrite_notes: list[str] = []
     if overwrite:
         t0 = time.perf_counter()
         in_scope = [
@@ -161,8 +160,9 @@ def plan(
             if start <= s.date <= end
             and s.status is ShiftStatus.SCHEDULED
             and s.shift_type in OVERWRITE_TYPES
-            and (keep_before is None or s.date >= keep_before)
         ]
+        past = [key for key, s in in_scope if keep_before is not None and s.date < keep_before and not s.is_pinned]
+        in_scope = [(key, s) for key, s in in_scope if keep_before is None or s.date >= keep_before]
         doomed = sorted(key for key, s in in_scope if not s.is_pinned)
         # a pinned generator shift (phase 2) that phase 6 made DUTY goes back to STANDARD, so duty is re-assigned
         reset = sorted(
@@ -175,6 +175,10 @@ def plan(
             ledger.convert(key, ShiftType.STANDARD, "overwrite")
         stats["overwrite"] = {"created": 0, "deleted": len(doomed), "converted": len(reset),
                               "wall_s": round(time.perf_counter() - t0, 4)}
+        if past:
+            overwrite_notes.append(
+                f"overwrite: kept {len(past)} unpinned shift(s) dated before {keep_before} (the past is not rewritten)"
+            )
 
     params = PhaseParams(
         seed=seed,
@@ -185,7 +189,7 @@ def plan(
         progress=progress,
         stop=stop,
     )
-    messages: list[str] = []
+    messages: list[str] = list(overwrite_notes)
     alerts: list[dict] = []
     decisions: list[Decision] = []
     report = None
@@ -225,12 +229,22 @@ def plan(
         deletes=deletes,
         updates=updates,
         stats=stats,
-        alerts=merge_alerts(alerts, computed),
+        alerts=sorted(merge_alerts(alerts, computed),
+                      key=lambda a: (a["date"] or date.min, a["kind"], a["clinician_id"] or "")),
         messages=messages,
         solve_report=report,
         decisions=decisions,
         ledger=ledger,
     )
+
+
+def _require_working_day(nation, start: date, end: date) -> None:
+    from ..calendar import bank_holidays_between, working_days
+
+    if not working_days(start, end, set(bank_holidays_between(nation, start, end))):
+        raise ValueError(
+            f"range {start}..{end} has no working day (only weekends and bank holidays); give a range with a weekday"
+        )
 
 
 @dataclass
@@ -310,6 +324,7 @@ def generate(
     today = today or date.today()
     t0 = time.perf_counter()
     ws = Workspace.open(workspace_path)
+    _require_working_day(ws.load_settings().uk_nation, start, end)
     run_params = {
         "seed": seed,
         "overwrite": overwrite,

@@ -1,0 +1,195 @@
+"""``rotacc-lab generate`` and ``rotacc-lab rebalance``.
+
+``generate WORKSPACE --start DATE --end DATE [--phases 1,2,3,4,5,6] [--seed N]
+[--overwrite] [--mondays-only] [--skip-mondays] [--time-limit S]`` runs the
+pipeline with a per-phase progress bar (during phase 5 it shows the solver's
+objective and bound) and prints a summary. Ctrl-C stops cleanly: the run is
+marked FAILED ("interrupted") and nothing is written; a second Ctrl-C aborts at
+once (still nothing written: the write is one transaction).
+
+``rebalance WORKSPACE --start DATE --end DATE [--today DATE]`` refuses a range
+starting inside the fixed period, regenerates with overwrite and prints the
+before/after table per clinician.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+
+from ..errors import RotaccError
+
+
+class GenerateInputError(RotaccError, ValueError):
+    """A bad command-line value (the message names the option)."""
+
+
+def parse_date(text: str | None, option: str) -> date:
+    if text is None or not str(text).strip():
+        raise GenerateInputError(f"{option}: missing; give an ISO date such as 2026-01-05")
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise GenerateInputError(f"{option}: {text!r} is not an ISO date; give YYYY-MM-DD, e.g. 2026-01-05") from None
+
+
+def parse_phases(text: str) -> tuple[int, ...]:
+    out = []
+    for part in str(text).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or int(part) not in range(1, 7):
+            raise GenerateInputError(f"--phases: {part!r} is not a phase; give a comma list from 1..6, e.g. 1,2,3")
+        out.append(int(part))
+    if not out:
+        raise GenerateInputError("--phases: empty; give a comma list from 1..6, e.g. 1,2,3,4,5,6")
+    return tuple(out)
+
+
+@contextmanager
+def ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
+    """First Ctrl-C sets ``stop`` (clean interruption); the second raises KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):  # pragma: no cover - needs a real terminal signal
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        typer.echo("\ninterrupting: finishing the current step, nothing will be written ...", err=True)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _Progress:
+    """tqdm bar over the phases; shows objective/bound events from the optimiser."""
+
+    def __init__(self, n_phases: int, enabled: bool):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=n_phases, unit="phase", desc="generate", file=sys.stderr, disable=not enabled,
+                        leave=False)
+
+    def __call__(self, event) -> None:
+        from ..generation.pipeline import PhaseProgress
+
+        if isinstance(event, PhaseProgress):
+            if event.stage == "start":
+                self.bar.set_description(f"phase {event.phase}")
+            else:
+                self.bar.update(1)
+        elif hasattr(event, "objective"):
+            self.bar.set_postfix(objective=getattr(event, "objective", None), bound=getattr(event, "bound", None),
+                                 s=round(getattr(event, "wall_s", 0.0), 1))
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _optimiser_settings(workspace: Path, time_limit: float | None):
+    if time_limit is None:
+        return None
+    from ..store import Workspace
+
+    base = Workspace.open(workspace, read_only=True).load_settings().optimiser
+    return replace(base, time_limit_seconds=time_limit)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("generate")
+    def generate_cmd(
+        workspace: Path = typer.Argument(..., help="workspace file (.duckdb)"),
+        start: str = typer.Option(..., "--start", help="first date, YYYY-MM-DD"),
+        end: str = typer.Option(..., "--end", help="last date, YYYY-MM-DD"),
+        phases: str = typer.Option("1,2,3,4,5,6", "--phases", help="comma list of phases to run"),
+        seed: int = typer.Option(0, "--seed", help="seed of the phase 6 shuffle"),
+        overwrite: bool = typer.Option(False, "--overwrite", help="replace unpinned scheduled shifts in the range"),
+        mondays_only: bool = typer.Option(False, "--mondays-only", help="phase 3: only Mondays"),
+        skip_mondays: bool = typer.Option(False, "--skip-mondays", help="phase 3: Tuesday-Friday only"),
+        time_limit: Optional[float] = typer.Option(None, "--time-limit", help="phase 5 time limit in seconds"),
+        actor: str = typer.Option("cli", "--actor", help="name recorded in the audit log"),
+        today: Optional[str] = typer.Option(None, "--today", help="overwrite never deletes shifts before this date "
+                                            "(default: today)"),
+        progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar"),
+    ) -> None:
+        """Generate the rota for a date range (phases 1-6) and write it in one transaction."""
+        from ..generation.pipeline import GenerationInterrupted, generate
+
+        stop = threading.Event()
+        bar = None
+        try:
+            d0, d1 = parse_date(start, "--start"), parse_date(end, "--end")
+            order = parse_phases(phases)
+            t = parse_date(today, "--today") if today else None
+            settings = _optimiser_settings(workspace, time_limit) if 5 in order else None
+            bar = _Progress(len(set(order)), progress)
+            with ctrl_c_stops(stop):
+                summary = generate(
+                    workspace, d0, d1, actor=actor, phases=order, seed=seed, overwrite=overwrite,
+                    mondays_only=mondays_only, skip_mondays=skip_mondays, optimiser=settings,
+                    progress=bar, stop=stop, today=t,
+                )
+        except (GenerationInterrupted, KeyboardInterrupt):
+            if bar:
+                bar.close()
+            typer.echo("interrupted: the run is marked FAILED and nothing was written", err=True)
+            raise typer.Exit(130)
+        except (RotaccError, ValueError) as err:
+            if bar:
+                bar.close()
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(2)
+        bar.close()
+        for line in summary.lines():
+            typer.echo(line)
+
+    @app.command("rebalance")
+    def rebalance_cmd(
+        workspace: Path = typer.Argument(..., help="workspace file (.duckdb)"),
+        start: str = typer.Option(..., "--start", help="first date, YYYY-MM-DD (outside the fixed period)"),
+        end: str = typer.Option(..., "--end", help="last date, YYYY-MM-DD"),
+        today: Optional[str] = typer.Option(None, "--today", help="pretend today is this date (default: today)"),
+        phases: str = typer.Option("1,2,3,4,5,6", "--phases", help="comma list of phases to run"),
+        seed: int = typer.Option(0, "--seed"),
+        time_limit: Optional[float] = typer.Option(None, "--time-limit", help="phase 5 time limit in seconds"),
+        actor: str = typer.Option("cli", "--actor"),
+    ) -> None:
+        """Regenerate a future range (overwrite) and show each clinician's before/after."""
+        from ..generation.pipeline import GenerationInterrupted
+        from ..generation.rebalance import rebalance
+
+        stop = threading.Event()
+        try:
+            d0, d1 = parse_date(start, "--start"), parse_date(end, "--end")
+            t = parse_date(today, "--today") if today else None
+            order = parse_phases(phases)
+            settings = _optimiser_settings(workspace, time_limit) if 5 in order else None
+            with ctrl_c_stops(stop):
+                result = rebalance(workspace, d0, d1, today=t, actor=actor, phases=order, seed=seed,
+                                   optimiser=settings, stop=stop)
+        except (GenerationInterrupted, KeyboardInterrupt):
+            typer.echo("interrupted: the run is marked FAILED and nothing was written", err=True)
+            raise typer.Exit(130)
+        except (RotaccError, ValueError) as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(2)
+        for line in result.summary.lines():
+            typer.echo(line)
+        import polars as pl
+
+        with pl.Config(tbl_rows=200, tbl_cols=10, tbl_hide_dataframe_shape=True):
+            typer.echo(str(result.comparison))

@@ -1,0 +1,134 @@
+"""Rebalancing: regenerate a future range after changes, outside the fixed period.
+
+The fixed period is ``[today, today + 7 x fixed_period_weeks)``: shifts in it
+are promised to people and never moved. A rebalance range must start on or
+after ``today + 7 x fixed_period_weeks`` (the first allowed date). The
+rebalance captures each clinician's shift count and deficiency before,
+regenerates the range with ``overwrite=True`` (unpinned SCHEDULED shifts are
+replaced, pinned ones kept) and captures them again, returning a comparison
+table as a polars DataFrame.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import polars as pl
+
+from ..domain import OptimiserSettings, PracticeSnapshot, ShiftType
+from ..errors import RotaccError
+from .ledger import RotaLedger
+from .phases.common import Availability, aligned_period
+from .phases.phase3 import CANDIDATE_TERMS, clinician_balances
+from .pipeline import ALL_PHASES, RunSummary, generate, validate_request
+
+COMPARISON_COLUMNS = (
+    "clinician_id",
+    "shifts_before",
+    "shifts_after",
+    "shift_change",
+    "deficiency_before",
+    "deficiency_after",
+    "deficiency_change",
+)
+
+
+class FixedPeriodError(RotaccError, ValueError):
+    """The rebalance range starts inside the fixed period."""
+
+
+@dataclass
+class RebalanceResult:
+    summary: RunSummary
+    #: one row per clinician with a target-bearing term in the range; columns COMPARISON_COLUMNS
+    comparison: pl.DataFrame
+
+
+def first_allowed_date(today: date, fixed_period_weeks: int) -> date:
+    """The first date outside the fixed period."""
+    return today + timedelta(days=7 * fixed_period_weeks)
+
+
+def check_outside_fixed_period(start: date, today: date, fixed_period_weeks: int) -> None:
+    """Raise :class:`FixedPeriodError` naming the first allowed date when ``start`` is too early."""
+    if isinstance(fixed_period_weeks, bool) or not isinstance(fixed_period_weeks, int) or fixed_period_weeks < 0:
+        raise ValueError(f"fixed_period_weeks: {fixed_period_weeks!r} is not accepted; give an integer >= 0")
+    first = first_allowed_date(today, fixed_period_weeks)
+    if start < first:
+        raise FixedPeriodError(
+            f"rebalance start {start} is inside the fixed period ({fixed_period_weeks} week(s) from {today}, "
+            f"up to {first - timedelta(days=1)}); the first date that may be rebalanced is {first}"
+        )
+
+
+def clinician_state(snapshot: PracticeSnapshot, start: date, end: date, period_start: date | None) -> pl.DataFrame:
+    """Per clinician: STANDARD+DUTY shifts in ``[start, end]`` and deficiency (phase 3 measure) over the period."""
+    ledger = RotaLedger.from_snapshot(snapshot)
+    lo, hi = aligned_period(start, end, period_start)
+    ids = sorted({t.clinician_id for t in snapshot.terms if t.term_type in CANDIDATE_TERMS and t.overlaps(start, end)})
+    balances = clinician_balances(snapshot, ledger, lo, hi, Availability(snapshot, lo, hi), ids)
+    counts = {c: 0 for c in ids}
+    for s in ledger:
+        if s.clinician_id in counts and start <= s.date <= end and s.shift_type in (ShiftType.STANDARD, ShiftType.DUTY):
+            counts[s.clinician_id] += 1
+    return pl.DataFrame(
+        {
+            "clinician_id": ids,
+            "shifts": [counts[c] for c in ids],
+            "deficiency": [round(balances[c][0] - balances[c][1], 2) for c in ids],
+        },
+        schema={"clinician_id": pl.String, "shifts": pl.Int64, "deficiency": pl.Float64},
+    )
+
+
+def compare(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
+    """Join two :func:`clinician_state` frames into the comparison report."""
+    joined = before.join(after, on="clinician_id", how="full", suffix="_after", coalesce=True).fill_null(0)
+    return joined.select(
+        pl.col("clinician_id"),
+        pl.col("shifts").alias("shifts_before"),
+        pl.col("shifts_after"),
+        (pl.col("shifts_after") - pl.col("shifts")).alias("shift_change"),
+        pl.col("deficiency").alias("deficiency_before"),
+        pl.col("deficiency_after"),
+        (pl.col("deficiency_after") - pl.col("deficiency")).round(2).alias("deficiency_change"),
+    ).sort("clinician_id")
+
+
+def rebalance(
+    workspace_path: str | Path,
+    start: date,
+    end: date,
+    *,
+    today: date | None = None,
+    fixed_period_weeks: int | None = None,
+    actor: str = "cli",
+    phases: Iterable[int] = ALL_PHASES,
+    seed: int = 0,
+    period_start: date | None = None,
+    optimiser: OptimiserSettings | None = None,
+    progress: Callable[[Any], None] | None = None,
+    stop: threading.Event | None = None,
+) -> RebalanceResult:
+    """Regenerate ``[start, end]`` with overwrite after checking the fixed period; return the before/after table.
+
+    ``fixed_period_weeks`` defaults to the workspace setting; ``today`` to the real date.
+    """
+    from ..store import Workspace
+
+    validate_request(start, end, phases, seed=seed, period_start=period_start)
+    today = today or date.today()
+    ws = Workspace.open(workspace_path)
+    weeks = ws.load_settings().fixed_period_weeks if fixed_period_weeks is None else fixed_period_weeks
+    check_outside_fixed_period(start, today, weeks)
+    before = clinician_state(ws.load_snapshot(), start, end, period_start)
+    summary = generate(
+        workspace_path, start, end, actor=actor, phases=phases, seed=seed, overwrite=True,
+        period_start=period_start, optimiser=optimiser, progress=progress, stop=stop, today=today,
+    )
+    after = clinician_state(ws.load_snapshot(), start, end, period_start)
+    return RebalanceResult(summary, compare(before, after))
