@@ -1,0 +1,223 @@
+"""Phase 5 hard constraints H1..H9, one small function per rule.
+
+Each function adds its rule to the model held by a :class:`ModelContext` and returns
+the groups it added, as ``(rule, clinician_id or None, day-or-week or weekday)``
+tuples. In *explain* mode every group is switched on by its own enforcement literal,
+which the solver can then name in a sufficient set of assumptions when the rules
+conflict (see ``explain.py``); in normal mode the rules are plain constraints.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable, Hashable
+
+from ortools.sat.python import cp_model
+
+from ...calendar import week_monday
+from ...domain import Weekday
+from .encoding import Encoding, floor_staffing
+
+__all__ = ["ModelContext", "Group", "HARD_CONSTRAINTS", "add_hard_constraints"]
+
+Group = tuple[str, str | None, Hashable]
+
+
+class ModelContext:
+    """The CP-SAT model under construction plus the lookups every rule needs.
+
+    ``x[(clinician_id, day)]`` is the decision variable of each encoding cell.
+    ``work(cid, day)`` is what "clinician works a STANDARD/DUTY shift that day" means in
+    the model: the variable for a cell, else 1 for a fixed shift, else 0.
+    """
+
+    def __init__(self, enc: Encoding, explain: bool = False):
+        self.enc = enc
+        self.model = cp_model.CpModel()
+        self.explain = explain
+        self.x: dict[tuple[str, date], cp_model.IntVar] = {
+            key: self.model.new_bool_var(f"assign[{key[0]},{key[1]}]") for key in sorted(enc.cells)
+        }
+        self.group_literals: dict[Group, cp_model.IntVar] = {}
+        self._by_day: dict[date, list[cp_model.IntVar]] = {}
+        #: per day, the variables of unblocked cells (blocked ones are 0 in every solution)
+        self.free_by_day: dict[date, list[cp_model.IntVar]] = {}
+        for (cid, d), v in self.x.items():
+            self._by_day.setdefault(d, []).append(v)
+            if enc.cells[(cid, d)].blocked is None:
+                self.free_by_day.setdefault(d, []).append(v)
+
+    # -- enforcement --------------------------------------------------------------
+    def enforce(self, ct: cp_model.Constraint, group: Group) -> None:
+        """In explain mode, make ``ct`` conditional on the literal of ``group``."""
+        if not self.explain:
+            return
+        lit = self.group_literals.get(group)
+        if lit is None:
+            lit = self.model.new_bool_var("enforce:" + "|".join(str(p) for p in group))
+            self.group_literals[group] = lit
+        ct.only_enforce_if(lit)
+
+    # -- lookups ----------------------------------------------------------------------
+    def work(self, cid: str, day: date):
+        v = self.x.get((cid, day))
+        if v is not None:
+            return v
+        return self.enc.fixed_work.get((cid, day), 0)
+
+    def day_total(self, day: date):
+        """Doctors present on ``day`` (fixed cover + partner variables)."""
+        vs = self._by_day.get(day, [])
+        return self.enc.fixed_cover.get(day, 0) + (cp_model.LinearExpr.sum(vs) if vs else 0)
+
+    def free_vars(self, cid: str, pred: Callable[[date], bool] | None = None) -> list[cp_model.IntVar]:
+        """Variables of the partner's unblocked cells (optionally only days matching ``pred``)."""
+        return [
+            self.x[(c.clinician_id, c.day)]
+            for c in self.enc.free_cells(cid)
+            if pred is None or pred(c.day)
+        ]
+
+
+# --------------------------------------------------------------------------- H1..H9
+
+
+def h1_one_shift_per_day(ctx: ModelContext) -> list[Group]:
+    """H1: a clinician works at most one shift a day. Each ``assign`` is boolean; a day already
+    holding another shift of the partner (pinned, completed, study leave, ...) gets no STANDARD shift."""
+    added: list[Group] = []
+    for key, cell in ctx.enc.cells.items():
+        if cell.blocked == "H1":
+            g = ("H1", cell.clinician_id, week_monday(cell.day))
+            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
+            added.append(g)
+    return sorted(set(added), key=str)
+
+
+def h2_no_work_on_leave(ctx: ModelContext) -> list[Group]:
+    """H2: no STANDARD shift on a day of approved leave (or sick leave)."""
+    added: list[Group] = []
+    for key, cell in ctx.enc.cells.items():
+        if cell.blocked == "H2":
+            g = ("H2", cell.clinician_id, week_monday(cell.day))
+            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
+            added.append(g)
+    return sorted(set(added), key=str)
+
+
+def h3_no_work_on_cannot_work_days(ctx: ModelContext) -> list[Group]:
+    """H3: no STANDARD shift on a weekday listed in the partner's cannot_work_days."""
+    added: list[Group] = []
+    for key, cell in ctx.enc.cells.items():
+        if cell.blocked == "H3":
+            g = ("H3", cell.clinician_id, Weekday(cell.day.weekday()))
+            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
+            added.append(g)
+    return sorted(set(added), key=str)
+
+
+def h4_pinned_shifts_preserved(ctx: ModelContext) -> list[Group]:
+    """H4: pinned partner STANDARD shifts stay. They are fixed coverage (counted in
+    ``fixed_cover``/``fixed_work``/weekly counts), not variables, so nothing can remove them;
+    this function only reports them. Pins downgraded or excluded by the encoding are not here."""
+    return sorted(
+        {("H4", c.clinician_id, c.day) for c in ctx.enc.cells.values() if c.blocked == "H1" and c.reason == "pinned STANDARD shift"},
+        key=str,
+    )
+
+
+def h4b_duty_blocks_standard(ctx: ModelContext) -> list[Group]:
+    """H4b: a day with a DUTY shift gets no STANDARD shift (the DUTY shift already covers it)."""
+    added: list[Group] = []
+    for key, cell in ctx.enc.cells.items():
+        if cell.blocked == "H4b":
+            g = ("H4b", cell.clinician_id, week_monday(cell.day))
+            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
+            added.append(g)
+    return sorted(set(added), key=str)
+
+
+def h5_non_partner_shifts_fixed(ctx: ModelContext) -> list[Group]:
+    """H5: salaried, locum and FY/ST shifts are not variables; they only add to ``fixed_cover``."""
+    partners = set(ctx.enc.partners)
+    return sorted({("H5", cid, d) for (cid, d) in ctx.enc.fixed_work if cid not in partners}, key=str)
+
+
+def h6_bank_holidays_excluded(ctx: ModelContext) -> list[Group]:
+    """H6: bank holidays are not working dates, so no variable exists for them."""
+    assert not any(d in set(ctx.enc.bank_holidays) for _, d in ctx.x)
+    return [("H6", None, d) for d in ctx.enc.bank_holidays]
+
+
+def h7_floor_staffing(ctx: ModelContext) -> list[Group]:
+    """H7: every working day has at least ``ceil(0.66 x minimum)`` doctors."""
+    added: list[Group] = []
+    for d in ctx.enc.dates:
+        floor = floor_staffing(ctx.enc.min_doctors[d])
+        if floor <= 0:
+            continue
+        g = ("H7", None, d)
+        ctx.enforce(ctx.model.add(ctx.day_total(d) >= floor), g)
+        added.append(g)
+    return added
+
+
+def h8_max_shifts_per_week(ctx: ModelContext) -> list[Group]:
+    """H8: STANDARD + DUTY shifts in a partner's week (fixed included) <= max_shifts_per_week.
+
+    When fixed shifts alone already exceed the maximum (after pins were downgraded), no
+    variable may be 1 that week: the bound is clamped at 0 (the encoding warns)."""
+    added: list[Group] = []
+    for (cid, monday), wk in ctx.enc.weeks.items():
+        if wk.maximum is None:
+            continue
+        vs = [ctx.x[(cid, d)] for d in wk.dates]
+        room = max(0, wk.maximum - wk.fixed_count)
+        if room >= len(vs):
+            continue
+        g = ("H8", cid, monday)
+        ctx.enforce(ctx.model.add(cp_model.LinearExpr.sum(vs) <= room), g)
+        added.append(g)
+    return added
+
+
+def assignable_days(enc: Encoding, cid: str, monday: date) -> int:
+    """Cells of the partner's week that no rule blocks."""
+    wk = enc.weeks[(cid, monday)]
+    return sum(1 for d in wk.dates if enc.cells[(cid, d)].blocked is None)
+
+
+def h9_min_shifts_per_week(ctx: ModelContext) -> list[Group]:
+    """H9: STANDARD + DUTY shifts in a partner's week >= minimum_shifts_per_week, only in weeks
+    where fixed shifts plus assignable days could reach the minimum at all."""
+    added: list[Group] = []
+    for (cid, monday), wk in ctx.enc.weeks.items():
+        if not wk.minimum:
+            continue
+        need = wk.minimum - wk.fixed_count
+        if need <= 0 or assignable_days(ctx.enc, cid, monday) < need:
+            continue
+        g = ("H9", cid, monday)
+        ctx.enforce(ctx.model.add(cp_model.LinearExpr.sum([ctx.x[(cid, d)] for d in wk.dates]) >= need), g)
+        added.append(g)
+    return added
+
+
+#: Every hard rule by id: (human name, function).
+HARD_CONSTRAINTS: dict[str, tuple[str, Callable[[ModelContext], list[Group]]]] = {
+    "H1": ("one shift per day", h1_one_shift_per_day),
+    "H2": ("no work on approved leave", h2_no_work_on_leave),
+    "H3": ("no work on cannot-work days", h3_no_work_on_cannot_work_days),
+    "H4": ("pinned shifts preserved", h4_pinned_shifts_preserved),
+    "H4b": ("DUTY blocks STANDARD", h4b_duty_blocks_standard),
+    "H5": ("non-partner shifts fixed", h5_non_partner_shifts_fixed),
+    "H6": ("bank holidays excluded", h6_bank_holidays_excluded),
+    "H7": ("floor staffing per day", h7_floor_staffing),
+    "H8": ("maximum shifts per week", h8_max_shifts_per_week),
+    "H9": ("minimum shifts per week", h9_min_shifts_per_week),
+}
+
+
+def add_hard_constraints(ctx: ModelContext) -> dict[str, list[Group]]:
+    """Add every hard rule; returns what each added, by rule id."""
+    return {rule: fn(ctx) for rule, (_, fn) in HARD_CONSTRAINTS.items()}
