@@ -121,23 +121,13 @@ def _to_decimal_from_halves(col: str) -> pl.Expr:
     return (pl.col(col).clip(0, 19999).cast(pl.Float64) / 2).cast(DECIMAL).alias(col)
 
 
-def shift_counts_frame(
-    snap: PracticeSnapshot, start: date, end: date, as_of: date, clinician_ids: Iterable[str] | None = None
-) -> pl.DataFrame:
-    """Every counter of :mod:`counting` for every clinician over ``[start, end]``, in one pass.
-
-    One row per clinician (zeros for clinicians without shifts), columns ``clinician_id``
-    and :data:`COUNT_COLUMNS` as ``Decimal(12, 2)``. CANCELLED shifts never count.
-    """
-    lo, hi = validate_range(start, end, "count range")
-    validate_date(as_of, "as_of")
-    ids = _ids(snap, clinician_ids)
-    shifts = shifts_frame(snap)
-    t, st, d, h = pl.col("shift_type"), pl.col("status"), pl.col("date"), pl.col("halves")
+def _flags(as_of: date) -> dict[str, pl.Expr]:
+    """Boolean expressions selecting the shifts each counter of :mod:`counting` sums."""
+    t, st, d = pl.col("shift_type"), pl.col("status"), pl.col("date")
     worked = t != ShiftType.STUDY_LEAVE.value
     completed = (st == ShiftStatus.COMPLETED.value) | ((st == ShiftStatus.SCHEDULED.value) & (d < as_of))
     scheduled = (st == ShiftStatus.SCHEDULED.value) & (d >= as_of)
-    flags = {
+    return {
         "worked": worked,
         "completed": completed,
         "scheduled": scheduled,
@@ -150,19 +140,39 @@ def shift_counts_frame(
         "study_leave": t == ShiftType.STUDY_LEAVE.value,
         "coroners": t == ShiftType.CORONERS.value,
     }
-    sums = (
-        shifts.lazy()
+
+
+def _grouped_sums(snap: PracticeSnapshot, ids: list[str], lo: date, hi: date, sums: dict[str, pl.Expr]) -> pl.DataFrame:
+    """One filter + group-by: for each clinician in ``ids`` (in order), the duration of the
+    non-cancelled shifts in ``[lo, hi]`` selected by each boolean expression, as Decimal(12, 2)."""
+    d, st, h = pl.col("date"), pl.col("status"), pl.col("halves")
+    grouped = (
+        shifts_frame(snap)
+        .lazy()
         .filter(d.is_between(lo, hi) & (st != ShiftStatus.CANCELLED.value) & pl.col("clinician_id").is_in(ids))
         .group_by("clinician_id")
-        .agg([(h * flag.cast(pl.Int64)).sum().alias(name) for name, flag in flags.items()])
+        .agg([(h * flag.cast(pl.Int64)).sum().alias(name) for name, flag in sums.items()])
     )
     base = pl.LazyFrame({"clinician_id": ids}, schema={"clinician_id": pl.String})
     return (
-        base.join(sums, on="clinician_id", how="left", maintain_order="left")
-        .with_columns([pl.col(c).fill_null(0) for c in COUNT_COLUMNS])
-        .with_columns([_to_decimal_from_halves(c) for c in COUNT_COLUMNS])
+        base.join(grouped, on="clinician_id", how="left", maintain_order="left")
+        .with_columns([pl.col(c).fill_null(0) for c in sums])
+        .with_columns([_to_decimal_from_halves(c) for c in sums])
         .collect()
     )
+
+
+def shift_counts_frame(
+    snap: PracticeSnapshot, start: date, end: date, as_of: date, clinician_ids: Iterable[str] | None = None
+) -> pl.DataFrame:
+    """Every counter of :mod:`counting` for every clinician over ``[start, end]``, in one pass.
+
+    One row per clinician (zeros for clinicians without shifts), columns ``clinician_id``
+    and :data:`COUNT_COLUMNS` as ``Decimal(12, 2)``. CANCELLED shifts never count.
+    """
+    lo, hi = validate_range(start, end, "count range")
+    validate_date(as_of, "as_of")
+    return _grouped_sums(snap, _ids(snap, clinician_ids), lo, hi, _flags(as_of))
 
 
 def status_frame(
@@ -192,11 +202,16 @@ def status_frame(
     end = default_period_end(snap.settings, as_of) if period_end is None else validate_date(period_end, "period_end")
     validate_range(lo, end, "period (period_start .. period_end)")
     ids = _ids(snap, clinician_ids)
-    so_far = shift_counts_frame(snap, lo, hi, as_of, ids)
-    whole = shift_counts_frame(snap, lo, end, as_of, ids)
-    worked = so_far.get_column("worked").to_list()
-    completed_w = whole.get_column("completed_worked").to_list()
-    scheduled_w = whole.get_column("scheduled_worked").to_list()
+    # one pass over [period_start, max(as_of, period_end)] gives all three shift counts
+    flags, d = _flags(as_of), pl.col("date")
+    counts = _grouped_sums(snap, ids, lo, max(hi, end), {
+        "worked": flags["worked"] & (d <= hi),
+        "completed_worked": flags["completed_worked"] & (d <= end),
+        "scheduled_worked": flags["scheduled_worked"] & (d <= end),
+    })
+    worked = counts.get_column("worked").to_list()
+    completed_w = counts.get_column("completed_worked").to_list()
+    scheduled_w = counts.get_column("scheduled_worked").to_list()
 
     rows: dict[str, list] = {c: [] for c in STATUS_COLUMNS}
     extra: dict[str, list] = {"name": [], "clinician_type": [], "period_end": [], "target_to_period_end": [], "completed": []}
