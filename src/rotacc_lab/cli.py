@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "calculations",
     "dashboards",
     "generation",
+    "workflows",
 ]
 
 for _name in COMMAND_MODULES:

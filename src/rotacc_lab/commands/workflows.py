@@ -1,0 +1,334 @@
+"""Workflow commands: leave, swap, shift, locum, outbox, export-ics.
+
+Every command that changes the workspace takes ``--actor`` (recorded in the
+audit log) and, where shifts may change, ``--today`` (the start of the fixed
+period for change notifications; default: the real date). User errors print
+``error: ...`` on stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Callable, List, Optional, TypeVar
+
+import typer
+
+from ..errors import RotaccError
+
+T = TypeVar("T")
+
+WS_ARG = typer.Argument(..., help="workspace file (.duckdb)")
+ACTOR = typer.Option("cli", "--actor", help="who makes the change (recorded in the audit log)")
+TODAY = typer.Option(None, "--today", help="start of the fixed period for notifications, YYYY-MM-DD (default: today)")
+
+
+def _fail(err: Exception) -> typer.Exit:
+    typer.echo(f"error: {err}", err=True)
+    return typer.Exit(code=2)
+
+
+def _run(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except (RotaccError, ValueError) as err:
+        raise _fail(err)
+
+
+def _date(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise _fail(ValueError(f"{what}: {value!r} is not a date; give YYYY-MM-DD")) from None
+
+
+def _open(path: Path):
+    from ..store import Workspace
+
+    return Workspace.open(path)
+
+
+def register(app: typer.Typer) -> None:
+    leave_app = typer.Typer(help="Leave requests: submit, approve, reject, cancel, list.", no_args_is_help=True)
+    swap_app = typer.Typer(help="Shift swaps between clinicians.", no_args_is_help=True)
+    shift_app = typer.Typer(help="Manual shift adjustments (validated and audited).", no_args_is_help=True)
+    locum_app = typer.Typer(help="Locum bookings.", no_args_is_help=True)
+    outbox_app = typer.Typer(help="Change notifications waiting to be e-mailed.", no_args_is_help=True)
+    app.add_typer(leave_app, name="leave")
+    app.add_typer(swap_app, name="swap")
+    app.add_typer(shift_app, name="shift")
+    app.add_typer(locum_app, name="locum")
+    app.add_typer(outbox_app, name="outbox")
+
+    # ------------------------------------------------------------------ leave
+    @leave_app.command("submit")
+    def leave_submit(
+        workspace: Path = WS_ARG,
+        clinician: str = typer.Argument(..., help="clinician id"),
+        leave_type: str = typer.Argument(..., help="ANNUAL_LEAVE, STUDY_LEAVE, PLANNED_SICK, CORONERS or NOT_WORKING"),
+        start: str = typer.Argument(..., help="first day, YYYY-MM-DD"),
+        end: str = typer.Argument(..., help="last day, YYYY-MM-DD"),
+        half_day: bool = typer.Option(False, "--half-day", help="a half day (start must equal end)"),
+        policy: Optional[Path] = typer.Option(None, "--policy", help="TOML file with a [leave_policy] table"),
+        leave_id: Optional[str] = typer.Option(None, "--id", help="leave id (default: generated)"),
+        actor: str = ACTOR,
+        today: Optional[str] = TODAY,
+    ) -> None:
+        """Submit a leave request; it is approved at once when the auto-approval policy allows."""
+        from ..workflows import leave
+        from ..workflows.policy import LeavePolicy
+
+        s, e, t = _date(start, "start"), _date(end, "end"), _date(today, "--today")
+        out = _run(lambda: leave.submit(
+            _open(workspace), clinician, leave_type, s, e, actor=actor, half_day=half_day,
+            policy=LeavePolicy.from_toml(policy) if policy else None, today=t, leave_id=leave_id))
+        typer.echo(f"leave {out.leave.leave_id}: {out.leave.status.value}")
+        if out.decision and not out.decision.auto_approve:
+            typer.echo("needs manual review:")
+            for reason in out.decision.reasons:
+                typer.echo(f"  - {reason}")
+        _echo_effects(out)
+
+    @leave_app.command("approve")
+    def leave_approve(workspace: Path = WS_ARG, leave_id: str = typer.Argument(...),
+                      note: Optional[str] = typer.Option(None, "--note"), actor: str = ACTOR,
+                      today: Optional[str] = TODAY) -> None:
+        """Approve a PENDING request (removes the clinician's unpinned shifts in the range)."""
+        from ..workflows import leave
+
+        t = _date(today, "--today")
+        out = _run(lambda: leave.approve(_open(workspace), leave_id, actor=actor, note=note, today=t))
+        typer.echo(f"leave {leave_id}: APPROVED")
+        _echo_effects(out)
+
+    @leave_app.command("reject")
+    def leave_reject(workspace: Path = WS_ARG, leave_id: str = typer.Argument(...),
+                     reason: Optional[str] = typer.Option(None, "--reason"), actor: str = ACTOR) -> None:
+        """Reject a PENDING request."""
+        from ..workflows import leave
+
+        _run(lambda: leave.reject(_open(workspace), leave_id, actor=actor, reason=reason))
+        typer.echo(f"leave {leave_id}: REJECTED")
+
+    @leave_app.command("cancel")
+    def leave_cancel(workspace: Path = WS_ARG, leave_id: str = typer.Argument(...),
+                     reason: Optional[str] = typer.Option(None, "--reason"), actor: str = ACTOR) -> None:
+        """Cancel PENDING or APPROVED leave."""
+        from ..workflows import leave
+
+        out = _run(lambda: leave.cancel(_open(workspace), leave_id, actor=actor, reason=reason))
+        typer.echo(f"leave {leave_id}: CANCELLED")
+        _echo_effects(out)
+
+    @leave_app.command("list")
+    def leave_list(workspace: Path = WS_ARG,
+                   clinician: Optional[str] = typer.Option(None, "--clinician"),
+                   status: Optional[str] = typer.Option(None, "--status")) -> None:
+        """List leave (optionally of one clinician / one status)."""
+        from ..workflows import leave
+
+        rows = _run(lambda: leave.list_leave(_open(workspace), clinician, status))
+        typer.echo("leave_id\tclinician\ttype\tstart\tend\tduration\tstatus")
+        for lv in rows:
+            typer.echo(f"{lv.leave_id}\t{lv.clinician_id}\t{lv.leave_type.value}\t{lv.start_date}\t{lv.end_date}"
+                       f"\t{lv.duration.value}\t{lv.status.value}")
+
+    # ------------------------------------------------------------------ swaps
+    @swap_app.command("request")
+    def swap_request(
+        workspace: Path = WS_ARG,
+        requester: str = typer.Argument(..., help="clinician giving the shift"),
+        shift_id: int = typer.Argument(..., help="the requester's shift"),
+        to: Optional[str] = typer.Option(None, "--to", help="give the shift to this clinician"),
+        with_shift: Optional[int] = typer.Option(None, "--with-shift", help="exchange for this shift of another clinician"),
+        reason: Optional[str] = typer.Option(None, "--reason"),
+        actor: str = ACTOR,
+    ) -> None:
+        """Request a swap (validated now, applied when an administrator approves it)."""
+        from ..workflows import swaps
+
+        req = _run(lambda: swaps.request_swap(_open(workspace), requester, shift_id, to_clinician=to,
+                                              shift_b=with_shift, reason=reason, actor=actor))
+        typer.echo(f"swap {req.swap_id}: REQUESTED ({req.kind}: shift {req.shift_a} -> {req.target_clinician})")
+
+    @swap_app.command("approve")
+    def swap_approve(workspace: Path = WS_ARG, swap_id: str = typer.Argument(...),
+                     note: Optional[str] = typer.Option(None, "--note"), actor: str = ACTOR,
+                     today: Optional[str] = TODAY) -> None:
+        """Approve and apply a swap (re-validated against the current rota)."""
+        from ..workflows import swaps
+
+        t = _date(today, "--today")
+        _run(lambda: swaps.approve_swap(_open(workspace), swap_id, actor=actor, note=note, today=t))
+        typer.echo(f"swap {swap_id}: APPROVED")
+
+    @swap_app.command("reject")
+    def swap_reject(workspace: Path = WS_ARG, swap_id: str = typer.Argument(...),
+                    note: Optional[str] = typer.Option(None, "--note"), actor: str = ACTOR) -> None:
+        """Reject a swap request."""
+        from ..workflows import swaps
+
+        _run(lambda: swaps.reject_swap(_open(workspace), swap_id, actor=actor, note=note))
+        typer.echo(f"swap {swap_id}: REJECTED")
+
+    # ------------------------------------------------------------------ shifts
+    @shift_app.command("add")
+    def shift_add(
+        workspace: Path = WS_ARG,
+        clinician: str = typer.Argument(...),
+        day: str = typer.Argument(..., help="YYYY-MM-DD"),
+        shift_type: str = typer.Option("STANDARD", "--type", help="STANDARD, DUTY, STUDY_LEAVE or CORONERS"),
+        half_day: bool = typer.Option(False, "--half-day"),
+        pinned: bool = typer.Option(False, "--pinned", help="keep the shift through regeneration"),
+        actor: str = ACTOR,
+        today: Optional[str] = TODAY,
+    ) -> None:
+        """Add a shift (eligibility checked)."""
+        from ..workflows import adjustments as adj
+
+        d, t = _date(day, "date"), _date(today, "--today")
+        s = _run(lambda: adj.add_shift(_open(workspace), clinician, d, actor=actor, shift_type=shift_type,
+                                       duration="HALF" if half_day else "FULL", pinned=pinned, today=t))
+        typer.echo(f"shift {s.shift_id}: {s.clinician_id} {s.date} {s.shift_type.value} added")
+
+    @shift_app.command("move")
+    def shift_move(
+        workspace: Path = WS_ARG,
+        shift_id: int = typer.Argument(...),
+        to_date: Optional[str] = typer.Option(None, "--to-date", help="new date, YYYY-MM-DD"),
+        to_clinician: Optional[str] = typer.Option(None, "--to-clinician"),
+        actor: str = ACTOR,
+        today: Optional[str] = TODAY,
+    ) -> None:
+        """Move a shift to another date and/or clinician."""
+        from ..workflows import adjustments as adj
+
+        d, t = _date(to_date, "--to-date"), _date(today, "--today")
+        s = _run(lambda: adj.move_shift(_open(workspace), shift_id, actor=actor, to_date=d,
+                                        to_clinician=to_clinician, today=t))
+        typer.echo(f"shift {shift_id}: now {s.clinician_id} {s.date}")
+
+    @shift_app.command("delete")
+    def shift_delete(workspace: Path = WS_ARG, shift_id: int = typer.Argument(...), actor: str = ACTOR,
+                     today: Optional[str] = TODAY) -> None:
+        """Delete a shift."""
+        from ..workflows import adjustments as adj
+
+        t = _date(today, "--today")
+        _run(lambda: adj.delete_shift(_open(workspace), shift_id, actor=actor, today=t))
+        typer.echo(f"shift {shift_id}: deleted")
+
+    @shift_app.command("pin")
+    def shift_pin(workspace: Path = WS_ARG, shift_id: int = typer.Argument(...), actor: str = ACTOR) -> None:
+        """Pin a shift (regeneration keeps it)."""
+        from ..workflows import adjustments as adj
+
+        _run(lambda: adj.pin_shift(_open(workspace), shift_id, actor=actor))
+        typer.echo(f"shift {shift_id}: pinned")
+
+    @shift_app.command("unpin")
+    def shift_unpin(workspace: Path = WS_ARG, shift_id: int = typer.Argument(...), actor: str = ACTOR) -> None:
+        """Unpin a shift."""
+        from ..workflows import adjustments as adj
+
+        _run(lambda: adj.unpin_shift(_open(workspace), shift_id, actor=actor))
+        typer.echo(f"shift {shift_id}: unpinned")
+
+    # ------------------------------------------------------------------ locums
+    @locum_app.command("book")
+    def locum_book(
+        workspace: Path = WS_ARG,
+        clinician: str = typer.Argument(...),
+        dates: List[str] = typer.Argument(..., help="one or more dates, YYYY-MM-DD"),
+        booking_id: Optional[str] = typer.Option(None, "--id", help="booking id (default: generated)"),
+        actor: str = ACTOR,
+        today: Optional[str] = TODAY,
+    ) -> None:
+        """Book a clinician as a locum on the given dates (pinned shifts)."""
+        from ..workflows.locums import book_locum
+
+        days = [_date(d, "date") for d in dates]
+        t = _date(today, "--today")
+        out = _run(lambda: book_locum(_open(workspace), clinician, days, actor=actor, booking_id=booking_id, today=t))
+        typer.echo(f"locum booking {out.booking.booking_id}: {len(out.shifts)} shift(s) for {clinician}")
+
+    # ------------------------------------------------------------------ outbox
+    @outbox_app.command("send")
+    def outbox_send(
+        workspace: Path = WS_ARG,
+        limit: Optional[int] = typer.Option(None, "--limit", help="send at most this many messages"),
+        max_attempts: int = typer.Option(5, "--max-attempts", help="give up after this many failed attempts"),
+        host: Optional[str] = typer.Option(None, "--host", help="SMTP host (default: ROTACC_SMTP_HOST)"),
+        port: Optional[int] = typer.Option(None, "--port", help="SMTP port (default: ROTACC_SMTP_PORT or 25)"),
+    ) -> None:
+        """Deliver due change notifications over SMTP (settings from ROTACC_SMTP_* variables)."""
+        from ..workflows.notifications import OutboxSender
+        from ..workflows.smtp import SmtpProvider, SmtpSettings
+
+        def go():
+            provider = SmtpProvider(SmtpSettings.from_env(host=host, port=port))
+            return OutboxSender(_open(workspace), provider, max_attempts=max_attempts).run(limit=limit)
+
+        report = _run(go)
+        typer.echo(report.summary())
+
+    @outbox_app.command("list")
+    def outbox_list(workspace: Path = WS_ARG, status: Optional[str] = typer.Option(None, "--status")) -> None:
+        """List outbox messages."""
+        from ..workflows.notifications import list_outbox
+
+        rows = _run(lambda: list_outbox(_open(workspace), status))
+        typer.echo("message_id\tclinician\tto\tstatus\tattempts\tsubject\tlast_error")
+        for r in rows:
+            typer.echo(f"{r['message_id']}\t{r['clinician_id']}\t{r['to_address'] or ''}\t{r['status']}"
+                       f"\t{r['attempts']}\t{r['subject']}\t{r['last_error'] or ''}")
+
+    @outbox_app.command("requeue")
+    def outbox_requeue(workspace: Path = WS_ARG, message_id: str = typer.Argument(...), actor: str = ACTOR) -> None:
+        """Queue a FAILED message again (e.g. after checking an uncertain delivery)."""
+        from ..workflows.notifications import requeue
+
+        _run(lambda: requeue(_open(workspace), message_id, actor))
+        typer.echo(f"message {message_id}: QUEUED")
+
+    # ------------------------------------------------------------------ ICS
+    @app.command("export-ics")
+    def export_ics(
+        workspace: Path = WS_ARG,
+        clinician: str = typer.Argument(..., help="clinician id"),
+        out: Path = typer.Argument(..., help="the .ics file to write"),
+        start: Optional[str] = typer.Option(None, "--start", help="first date, YYYY-MM-DD"),
+        end: Optional[str] = typer.Option(None, "--end", help="last date, YYYY-MM-DD"),
+    ) -> None:
+        """Write a clinician's shifts and approved leave as an iCalendar (.ics) file."""
+        from ..exports.ics import clinician_calendar
+        from ..store import Workspace
+
+        s, e = _date(start, "--start"), _date(end, "--end")
+
+        def go() -> str:
+            snap = Workspace.open(workspace, read_only=True).load_snapshot()
+            return clinician_calendar(snap, clinician, s, e)
+
+        text = _run(go)
+        try:
+            out.write_bytes(text.encode("utf-8"))
+        except OSError as err:
+            raise _fail(RotaccError(f"cannot write {out}: {err.strerror}"))
+        typer.echo(f"wrote {out} ({text.count('BEGIN:VEVENT')} events)")
+
+
+def _echo_effects(out) -> None:
+    """Print what an approval or cancellation did to the rota."""
+    for s in out.removed:
+        typer.echo(f"  removed shift {s.shift_id} on {s.date}")
+    for s in out.shortened:
+        typer.echo(f"  shortened shift {s.shift_id} on {s.date} to a half day")
+    for s in out.conflicts:
+        typer.echo(f"  conflict: pinned shift {s.shift_id} on {s.date} kept (see alerts)")
+    if out.rebalance:
+        typer.echo(f"  rebalance needed: {out.rebalance[0]} to {out.rebalance[1]}")
+    if out.notifications:
+        typer.echo(f"  {len(out.notifications)} notification(s) queued")

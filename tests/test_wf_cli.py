@@ -1,0 +1,95 @@
+"""The workflow commands through typer's CliRunner on a real workspace (and a real SMTP server)."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from rotacc_lab.cli import app
+from rotacc_lab.workflows.notifications import list_outbox
+
+from _wf_helpers import CollectingHandler, SmtpServer
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_leave_commands(workspace, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[leave_policy]\n[[leave_policy.blackouts]]\nname='Christmas'\nmonth=12\nday=25\n"
+                      "days_either_side=14\n", encoding="utf-8")
+    r = run("leave", "submit", workspace.path, "P01", "annual_leave", "2026-12-28", "2026-12-30",
+            "--policy", policy, "--id", "X1", "--actor", "ada")
+    assert r.exit_code == 0, r.output
+    assert "leave X1: PENDING" in r.output
+    assert "2026-12-28 (and 2 more day(s) up to 2026-12-30) are inside the Christmas blackout" in r.output
+    r = run("leave", "approve", workspace.path, "X1", "--actor", "alice")
+    assert r.exit_code == 0 and "APPROVED" in r.output
+    r = run("leave", "list", workspace.path, "--clinician", "P01", "--status", "approved")
+    assert "X1\tP01\tANNUAL_LEAVE\t2026-12-28" in r.output
+    r = run("leave", "cancel", workspace.path, "X1")
+    assert r.exit_code == 0 and "rebalance needed: 2026-12-28 to 2026-12-30" in r.output
+
+
+def test_user_errors_exit_2_with_message(workspace, tmp_path):
+    r = run("leave", "submit", workspace.path, "P01", "annual_leave", "2026-13-01", "2026-12-30")
+    assert r.exit_code == 2 and "start: '2026-13-01' is not a date; give YYYY-MM-DD" in r.output
+    r = run("leave", "approve", workspace.path, "nope")
+    assert r.exit_code == 2 and "leave_id: 'nope' does not exist" in r.output
+    r = run("shift", "add", tmp_path / "missing.duckdb", "P01", "2026-03-03")
+    assert r.exit_code == 2 and "does not exist" in r.output
+    r = run("swap", "request", workspace.path, "P01", "1")
+    assert r.exit_code == 2 and "exactly one of --to" in r.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[leave_policy]\nmax_working_days = -2\n", encoding="utf-8")
+    r = run("leave", "submit", workspace.path, "P01", "annual_leave", "2026-03-02", "2026-03-02", "--policy", bad)
+    assert r.exit_code == 2 and "leave_policy.max_working_days: -2" in r.output
+
+
+def test_shift_swap_locum_commands(workspace):
+    r = run("shift", "add", workspace.path, "P01", "2026-03-03", "--actor", "alice")
+    assert r.exit_code == 0, r.output
+    sid = int(r.output.split()[1].rstrip(":"))
+    assert run("shift", "pin", workspace.path, sid).exit_code == 0
+    assert run("shift", "unpin", workspace.path, sid).exit_code == 0
+    r = run("shift", "move", workspace.path, sid, "--to-date", "2026-03-04")
+    assert r.exit_code == 0 and "now P01 2026-03-04" in r.output
+    r = run("swap", "request", workspace.path, "P01", sid, "--to", "S02")
+    assert r.exit_code == 0, r.output
+    swap_id = r.output.split()[1].rstrip(":")
+    assert run("swap", "reject", workspace.path, swap_id).exit_code == 0
+    r = run("swap", "request", workspace.path, "P01", sid, "--to", "S02")
+    swap_id = r.output.split()[1].rstrip(":")
+    assert run("swap", "approve", workspace.path, swap_id).exit_code == 0
+    assert run("shift", "delete", workspace.path, sid).exit_code == 0
+    r = run("locum", "book", workspace.path, "L01", "2026-03-10", "2026-03-11", "--id", "B9")
+    assert r.exit_code == 0 and "locum booking B9: 2 shift(s) for L01" in r.output
+
+
+def test_export_ics_command(workspace, tmp_path):
+    out = tmp_path / "p01.ics"
+    r = run("export-ics", workspace.path, "P01", out, "--start", "2026-01-01", "--end", "2026-01-31")
+    assert r.exit_code == 0, r.output
+    data = out.read_bytes()
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and b"UID:shift-1@rotacc-lab" in data
+    assert b"UID:leave-LV1@rotacc-lab" in data and "wrote" in r.output
+    r = run("export-ics", workspace.path, "ZZ", out)
+    assert r.exit_code == 2 and "'ZZ' is not in the workspace" in r.output
+
+
+def test_outbox_send_command(workspace, monkeypatch):
+    run("shift", "add", workspace.path, "P01", "2026-03-03", "--today", "2026-03-01")
+    [msg] = list_outbox(workspace)
+    handler = CollectingHandler()
+    with SmtpServer(handler) as srv:
+        monkeypatch.setenv("ROTACC_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("ROTACC_SMTP_PORT", str(srv.port))
+        r = run("outbox", "send", workspace.path)
+    assert r.exit_code == 0 and "sent 1" in r.output, r.output
+    assert handler.message_ids() == [f"<{msg['message_id']}@rotacc-lab>"]
+    r = run("outbox", "list", workspace.path, "--status", "sent")
+    assert msg["message_id"] in r.output
+    r = run("outbox", "requeue", workspace.path, msg["message_id"])
+    assert r.exit_code == 2 and "only FAILED messages can be requeued" in r.output
