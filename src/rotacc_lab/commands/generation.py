@@ -189,7 +189,21 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         for line in result.summary.lines():
             typer.echo(line)
-        import polars as pl
+        typer.echo(render_frame(result.comparison))
 
-        with pl.Config(tbl_rows=200, tbl_cols=10, tbl_hide_dataframe_shape=True):
-            typer.echo(str(result.comparison))
+
+def render_frame(df) -> str:
+    """A polars frame as an aligned plain-text table (full column names, numbers right-aligned)."""
+    rows = [[_cell(v) for v in row] for row in df.iter_rows()]
+    heads = list(df.columns)
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    numeric = [dtype.is_numeric() for dtype in df.dtypes]
+    def fmt(cells):
+        return "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric)).rstrip()
+    return "\n".join([fmt(heads), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
+
+
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return f"{v:+.2f}" if v else "0.00"
+    return str(v)
