@@ -90,3 +90,24 @@ def test_status_missing_workspace_exit_2(app, tmp_path):
     res = _run(app, "status", tmp_path / "nope.duckdb", "--start", "2026-01-01", "--as-of", "2026-01-31")
     assert res.exit_code == 2
     assert "does not exist" in res.stderr
+
+
+def test_cache_on_a_real_workspace_is_invalidated_by_a_write(workspace):
+    from rotacc_lab.calculations import CalculationCache, workspace_key
+    from rotacc_lab.domain import Shift
+
+    assert workspace_key(workspace) == workspace_key(str(workspace.path))
+    cache = CalculationCache()
+    args = (date(2026, 1, 1), date(2026, 1, 31))
+    snap = workspace.load_snapshot()
+    first = cache.call(workspace, snap, status_frame, *args)
+    again = cache.call(workspace.path, workspace.load_snapshot(), status_frame, *args)  # reloaded, same version
+    assert again is first and (cache.hits, cache.misses) == (1, 1)
+    with workspace.transaction("test") as tx:
+        tx.insert_shifts([Shift(None, "P01", date(2026, 1, 6))])
+    fresh = workspace.load_snapshot()
+    assert fresh.data_version == snap.data_version + 1
+    after = cache.call(workspace, fresh, status_frame, *args)
+    assert (cache.hits, cache.misses) == (1, 2)
+    worked = dict(zip(after.get_column("clinician_id"), after.get_column("worked")))
+    assert worked["P01"] == Decimal("2.00")
