@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rotacc_lab.calendar import bank_holidays_between, week_ab_index
+from rotacc_lab.calendar import bank_holidays_between, post_bank_holiday_days, week_ab_index
 from rotacc_lab.domain import (
     ClinicianType,
     LeaveStatus,
     LeaveType,
     ShiftStatus,
+    ShiftType,
     TermType,
     UKNation,
     Weekday,
@@ -147,6 +148,14 @@ def test_completed_shifts_respect_leave_terms_and_weekly_maximum(seed, n_partner
             assert wd in days
     pinned = [s for s in snap.shifts if s.is_pinned]
     assert 1 <= len(pinned) <= 3
+    # the worked rota has its duty doctors: one a day, one more after a bank holiday
+    post = post_bank_holiday_days(start, range_end(start, 8), hols)
+    by_day = defaultdict(list)
+    for s in snap.shifts:
+        by_day[s.date].append(s)
+    for day, items in by_day.items():
+        required = 1 + (day in post)
+        assert sum(s.shift_type is ShiftType.DUTY for s in items) == min(required, len(items)), day
 
 
 def test_same_seed_same_practice_and_different_seed_differs():
@@ -211,3 +220,13 @@ def test_tiny_practice_is_small_and_valid():
 def test_bad_arguments_are_named(kwargs, word):
     with pytest.raises(ValueError, match=word):
         synthetic_practice(**kwargs)
+
+
+def test_completed_shifts_over_easter_skip_holidays_and_double_the_duty_after():
+    start = date(2026, 3, 30)  # Good Friday 3 April and Easter Monday 6 April fall in the first two weeks
+    snap = synthetic_practice(10, 3, start=start, weeks=4, seed=5, with_shifts=True)
+    dates = {s.date for s in snap.shifts}
+    assert date(2026, 4, 3) not in dates and date(2026, 4, 6) not in dates
+    duty_on = Counter(s.date for s in snap.shifts if s.shift_type is ShiftType.DUTY)
+    assert duty_on[date(2026, 4, 7)] == 2, "Tuesday after Easter Monday has an extra duty doctor"
+    assert duty_on[date(2026, 4, 8)] == 1

@@ -339,8 +339,11 @@ def synthetic_practice(
     # ---- trainer requirements and affinity ----------------------------------------------
     trainers: list[TrainerRequirement] = []
     if n_partners >= 2:
-        day = Weekday.TUE
-        single = next((c for c in partner_ids if day not in partner_terms[c].cannot_work_days), partner_ids[0])
+        # Tuesday tutorials with the first partner free on Tuesdays; Monday (never
+        # a cannot-work day here) when nobody is
+        single = next((c for c in partner_ids if Weekday.TUE not in partner_terms[c].cannot_work_days), None)
+        day = Weekday.TUE if single is not None else Weekday.MON
+        single = single or partner_ids[0]
         trainers.append(TrainerRequirement("TR1", day, (single,)))
         group_day = Weekday.THU
         group = tuple(c for c in partner_ids if group_day not in partner_terms[c].cannot_work_days and c != single)[:2]
@@ -402,15 +405,18 @@ def _completed_shifts(
     per day, least-worked relative to WTE first, until the day's minimum is
     met, and beyond it at random in proportion to their WTE (about 3.5 days a
     week at 100 %), respecting leave, sickness, cannot-work days, must-work
-    days and the weekly maximum.
-    The first shift of each of the first three partners is pinned.
+    days and the weekly maximum. Each day's required duty doctors (one more
+    after a bank holiday) are the partners present with the fewest duties so
+    far. The first shift of each of the first three partners is pinned.
     """
-    from .calendar import week_ab_index
+    from .calendar import post_bank_holiday_days, week_ab_index
 
     shifts: list[Shift] = []
     per_week: dict[tuple[str, int], int] = {}
     worked: dict[str, int] = {}
+    duties: dict[str, int] = {}
     end = start + timedelta(days=7 * weeks - 1)
+    post_hols = post_bank_holiday_days(start, end, bank_hols)
 
     def off(cid: str, day: date) -> bool:
         return snap.approved_leave_on(cid, day) is not None or snap.sick_on(cid, day) is not None
@@ -450,8 +456,16 @@ def _completed_shifts(
             per_week[(cid, week)] = per_week.get((cid, week), 0) + 1
             worked[cid] = worked.get(cid, 0) + 1
             need -= 1
+        # duty doctors: the required number, partners first, fewest duties so far
+        n_duty = snap.settings.duty_doctors_per_day + (
+            snap.settings.duty_doctors_post_bank_holiday if day in post_hols else 0
+        )
+        is_partner = {c: snap.clinician(c).clinician_type is ClinicianType.PARTNER for c in present}
+        duty = set(sorted(present, key=lambda c: (not is_partner[c], duties.get(c, 0), c))[:n_duty])
         for cid in present:
-            shifts.append(Shift(None, cid, day, ShiftType.STANDARD, Duration.FULL, ShiftStatus.COMPLETED))
+            kind = ShiftType.DUTY if cid in duty else ShiftType.STANDARD
+            duties[cid] = duties.get(cid, 0) + (cid in duty)
+            shifts.append(Shift(None, cid, day, kind, Duration.FULL, ShiftStatus.COMPLETED))
     pinned: set[str] = set()
     out: list[Shift] = []
     partner_ids = [c.clinician_id for c in snap.clinicians if c.clinician_type is ClinicianType.PARTNER][:3]
