@@ -119,11 +119,24 @@ def tiny_folder(tmp_path: Path) -> Path:
     return write_practice_folder(tmp_path / "tiny")
 
 
+@pytest.fixture(scope="session")
+def _workspace_template(tmp_path_factory) -> Path:
+    """The tiny practice imported once per session; ``workspace`` hands out copies (imports are slow-ish)."""
+    from rotacc_lab.store import import_source
+
+    d = tmp_path_factory.mktemp("workspace-template")
+    path = d / "template.duckdb"
+    import_source(path, write_practice_folder(d / "tiny"), actor="fixture")
+    return path
+
+
 @pytest.fixture
-def workspace(tiny_folder: Path, tmp_path: Path):
-    """A workspace file imported from ``tiny_folder``."""
-    from rotacc_lab.store import Workspace, import_source
+def workspace(tiny_folder: Path, tmp_path: Path, _workspace_template: Path):
+    """A workspace file holding ``tiny_folder`` as imported by ``import_source(..., actor="fixture")``."""
+    import shutil
+
+    from rotacc_lab.store import Workspace
 
     path = tmp_path / "practice.duckdb"
-    import_source(path, tiny_folder, actor="fixture")
+    shutil.copyfile(_workspace_template, path)
     return Workspace.open(path)

@@ -493,7 +493,10 @@ class Workspace:
 
 def _write_settings(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
     con.execute("DELETE FROM settings")
-    con.executemany("INSERT INTO settings VALUES (?, CAST(? AS JSON))", [[k, v] for k, v in values.items()])
+    con.execute(
+        "INSERT INTO settings SELECT k, CAST(v AS JSON) FROM (SELECT unnest(?::VARCHAR[]) AS k, unnest(?::VARCHAR[]) AS v)",
+        [list(values), list(values.values())],
+    )
 
 
 def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict]:
