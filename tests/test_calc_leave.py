@@ -19,7 +19,7 @@ from rotacc_lab.calculations import (
 )
 from rotacc_lab.domain import ClinicianType, Duration, LeaveAdjustment, LeaveStatus, LeaveType, SickLeave
 
-from _calc_helpers import FRI, MON, THU, TUE, WED, alternate_term, annual, clin, partner_term, salaried_term, snapshot
+from _calc_helpers import MON, THU, TUE, alternate_term, annual, clin, partner_term, salaried_term, snapshot
 
 D = Decimal
 APPROVED, PENDING, REJECTED = LeaveStatus.APPROVED, LeaveStatus.PENDING, LeaveStatus.REJECTED

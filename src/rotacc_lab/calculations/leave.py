@@ -19,7 +19,6 @@ from ..domain import Duration, Leave, LeaveStatus, LeaveType, PracticeSnapshot, 
 from .dates import (
     WEEKS_PER_YEAR,
     require_clinician,
-    validate_date,
     validate_entitlement,
     validate_range,
     year_bounds,
