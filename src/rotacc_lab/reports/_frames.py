@@ -19,14 +19,14 @@ Conventions used by every report (documented in ``docs/reports.md``):
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
 import polars as pl
 
 from ..calendar import bank_holidays
-from ..domain import LeaveStatus, PracticeSnapshot, ShiftStatus, ShiftType, TermType
+from ..domain import Duration, LeaveStatus, PracticeSnapshot, ShiftStatus, ShiftType, TermType
 from ..errors import RotaccError
 
 #: stands in for "no end date" so that range filters stay simple
@@ -70,6 +70,8 @@ class SnapshotFrames:
     shifts: pl.DataFrame
     leave: pl.DataFrame
     sick: pl.DataFrame
+    #: per-range results shared by several reports (``clinician_days``), keyed by (what, start, end)
+    by_range: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 _CACHE: dict[int, tuple[weakref.ref, SnapshotFrames]] = {}
@@ -124,23 +126,7 @@ def _build(snap: PracticeSnapshot) -> SnapshotFrames:
             "week_b_days": pl.List(pl.Int64),
         },
     ).with_columns(wte=pl.col("percentage") / 100.0)
-    live = [s for s in snap.shifts if s.status is not ShiftStatus.CANCELLED]
-    shifts = pl.DataFrame(
-        {
-            "clinician_id": [s.clinician_id for s in live],
-            "date": [s.date for s in live],
-            "shift_type": [s.shift_type.value for s in live],
-            "amount": [0.5 if s.duration.value == "HALF" else 1.0 for s in live],
-            "status": [s.status.value for s in live],
-        },
-        schema={
-            "clinician_id": pl.String,
-            "date": pl.Date,
-            "shift_type": pl.String,
-            "amount": pl.Float64,
-            "status": pl.String,
-        },
-    )
+    shifts = _shift_frame(snap)
     lv = snap.leave
     leave = pl.DataFrame(
         {
@@ -170,6 +156,41 @@ def _build(snap: PracticeSnapshot) -> SnapshotFrames:
         schema={"clinician_id": pl.String, "start": pl.Date, "end": pl.Date},
     )
     return SnapshotFrames(clinicians, terms, shifts, leave, sick)
+
+
+#: days from 0001-01-01 (date.toordinal() == 1) to 1970-01-01, polars' Date epoch
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _date_series(days: list[date]) -> pl.Series:
+    """Dates via their ordinals (much faster than letting polars inspect each date object)."""
+    return pl.Series([d.toordinal() - _EPOCH_ORDINAL for d in days], dtype=pl.Int32).cast(pl.Date)
+
+
+def _shift_frame(snap: PracticeSnapshot) -> pl.DataFrame:
+    """Non-cancelled shifts: ``clinician_id, date, shift_type, amount, status``.
+
+    Built column by column: the enums are ``str`` subclasses, so polars reads
+    them as strings without touching ``.value`` (the slow part of a row loop).
+    """
+    sh = snap.shifts
+    half = Duration.HALF
+    frame = pl.DataFrame(
+        {
+            "clinician_id": pl.Series([s.clinician_id for s in sh], dtype=pl.String),
+            "date": _date_series([s.date for s in sh]),
+            "shift_type": pl.Series([s.shift_type for s in sh], dtype=pl.String),
+            "half": pl.Series([s.duration is half for s in sh], dtype=pl.Boolean),
+            "status": pl.Series([s.status for s in sh], dtype=pl.String),
+        }
+    )
+    return frame.filter(pl.col("status") != ShiftStatus.CANCELLED.value).select(
+        "clinician_id",
+        "date",
+        "shift_type",
+        amount=pl.when(pl.col("half")).then(0.5).otherwise(1.0),
+        status="status",
+    )
 
 
 # --------------------------------------------------------------------------- calendar frames
@@ -236,6 +257,12 @@ def clinician_days(snap: PracticeSnapshot, start: date, end: date) -> pl.DataFra
     = the week of the term's first full Monday, as in ``calendar.week_ab_index``).
     """
     f = frames(snap)
+    key = ("clinician_days", start, end)
+    hit = f.by_range.get(key)
+    if hit is not None:
+        return hit
+    if len(f.by_range) >= 16:  # a long-lived snapshot asked about many ranges: start afresh
+        f.by_range.clear()
     days = working_days(snap, start, end)
     grid = f.clinicians.select("clinician_id").join(days, how="cross")
     covered = (
@@ -260,9 +287,11 @@ def clinician_days(snap: PracticeSnapshot, start: date, end: date) -> pl.DataFra
     covered = covered.with_columns(contracted=pattern).select(
         "clinician_id", "date", "term_id", "term_type", "percentage", "wte", "contracted"
     )
-    return grid.join(covered, on=["clinician_id", "date"], how="left").with_columns(
+    out = grid.join(covered, on=["clinician_id", "date"], how="left").with_columns(
         pl.col("contracted").fill_null(False)
     )
+    f.by_range[key] = out
+    return out
 
 
 def mean_wte(snap: PracticeSnapshot, start: date, end: date, term_types: list[str] | None = None) -> pl.DataFrame:
