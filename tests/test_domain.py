@@ -297,3 +297,10 @@ def test_with_shifts_returns_a_new_snapshot_with_fresh_indexes(snap):
     assert snap.shifts_by_clinician is before and set(before) == {"P01"}, "the original is untouched"
     assert (new.clinicians, new.terms, new.leave, new.data_version) == (snap.clinicians, snap.terms, snap.leave, 3)
     assert new.settings is snap.settings
+
+
+@pytest.mark.parametrize("bad", [2.5, "abc", True, None])
+def test_min_doctors_must_be_whole_numbers(bad):
+    days = {"Mon": bad, "Tue": 1, "Wed": 1, "Thu": 1, "Fri": 1}
+    with pytest.raises(ValueError, match=r"staffing\.min_doctors\.mon: .* whole number"):
+        Settings(min_doctors=days)

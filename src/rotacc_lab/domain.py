@@ -345,7 +345,14 @@ class Settings:
     optimiser: OptimiserSettings = field(default_factory=OptimiserSettings)
 
     def __post_init__(self) -> None:
-        mins = {Weekday.parse(k, "min_doctors"): int(v) for k, v in dict(self.min_doctors).items()}
+        mins: dict[Weekday, int] = {}
+        for k, v in dict(self.min_doctors).items():
+            day = Weekday.parse(k, "staffing.min_doctors")
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise ValueError(
+                    f"staffing.min_doctors.{day.label.lower()}: {v!r} is not accepted; give a whole number of doctors >= 0"
+                )
+            mins[day] = v
         missing = [d.label for d in DAYS if d not in mins]
         if missing:
             raise ValueError(f"staffing.min_doctors: missing {', '.join(missing)}; give a minimum for Mon..Fri")
