@@ -202,6 +202,7 @@ def status_frame(
     end = default_period_end(snap.settings, as_of) if period_end is None else validate_date(period_end, "period_end")
     validate_range(lo, end, "period (period_start .. period_end)")
     ids = _ids(snap, clinician_ids)
+    classify(Decimal(0), threshold)  # validate the threshold even for an empty selection
     # one pass over [period_start, max(as_of, period_end)] gives all three shift counts
     flags, d = _flags(as_of), pl.col("date")
     counts = _grouped_sums(snap, ids, lo, max(hi, end), {
@@ -257,8 +258,11 @@ def status_frame(
 
 
 def status_records(frame: pl.DataFrame, columns: Sequence[str] = STATUS_COLUMNS) -> list[dict[str, str]]:
-    """Rows of a status frame as JSON-ready dicts: decimals as 2-dp strings, only ``columns``."""
-    out = []
-    for row in frame.select(list(columns)).iter_rows(named=True):
-        out.append({k: (f"{v:.2f}" if isinstance(v, Decimal) else v) for k, v in row.items()})
-    return out
+    """Rows of a status frame as JSON-ready dicts (only ``columns``): decimals as 2-dp strings, dates ISO."""
+
+    def text(v: object) -> object:
+        if isinstance(v, Decimal):
+            return f"{v:.2f}"
+        return v.isoformat() if isinstance(v, date) else v
+
+    return [{k: text(v) for k, v in row.items()} for row in frame.select(list(columns)).iter_rows(named=True)]
