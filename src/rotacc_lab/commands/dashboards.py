@@ -211,19 +211,44 @@ def serve_dashboards(
     ``workspace`` becomes the dashboards' default (``ROTACC_WORKSPACE``); with
     ``None`` the environment's value (if any) is kept and the page asks for one.
     """
-    with voila_server(workspace, port) as base:
-        urls = dashboard_urls(base)
-        echo(f"Voila is serving {len(urls)} dashboards on {base} (Ctrl-C to stop):")
-        for name, url in urls.items():
-            echo(f"  {Path(name).stem:<16} {url}")
-        if open_browser and urls:
-            webbrowser.open(next(iter(urls.values())))
+    with _stop_on_signals():
         try:
-            while True:
-                time.sleep(0.5)
+            with voila_server(workspace, port) as base:
+                urls = dashboard_urls(base)
+                echo(f"Voila is serving {len(urls)} dashboards on {base} (Ctrl-C to stop):")
+                for name, url in urls.items():
+                    echo(f"  {Path(name).stem:<16} {url}")
+                if open_browser and urls:
+                    webbrowser.open(next(iter(urls.values())))
+                while True:
+                    time.sleep(0.5)
         except KeyboardInterrupt:
-            echo("stopping the dashboards…")
-    echo("dashboards stopped")
+            echo("dashboards stopped")
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into ``KeyboardInterrupt`` while serving.
+
+    SIGINT is set explicitly because a process started in the background by a
+    non-interactive shell inherits "ignore SIGINT"; SIGTERM (``kill``, process
+    managers) would otherwise end Python without stopping Voila's group.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def register(app: typer.Typer) -> None:

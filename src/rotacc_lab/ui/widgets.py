@@ -60,11 +60,13 @@ def chart_output(chart: Any) -> dict:
 
 def _printable(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` with nested columns (lists, structs) turned into text so CSV and HTML can show them."""
-    nested = [n for n, t in frame.schema.items() if isinstance(t, (pl.List, pl.Array, pl.Struct, pl.Object))]
-    if not nested:
+    lists = [n for n, t in frame.schema.items() if isinstance(t, (pl.List, pl.Array))]
+    other = [n for n, t in frame.schema.items() if isinstance(t, (pl.Struct, pl.Object))]
+    if not lists and not other:
         return frame
     return frame.with_columns(
-        pl.col(n).map_elements(lambda v: "" if v is None else str(v), return_dtype=pl.String) for n in nested
+        *(pl.col(n).cast(pl.List(pl.String)).list.join(", ") for n in lists),
+        *(pl.col(n).map_elements(str, return_dtype=pl.String) for n in other),
     )
 
 
