@@ -131,6 +131,10 @@ class RotaLedger:
         """STANDARD + DUTY shifts of the clinician in ``day``'s ISO week."""
         return self._week[(clinician_id, monday_of(day))]
 
+    def week_count_at(self, clinician_id: str, monday: date) -> int:
+        """Like :meth:`week_count` for a known Monday (skips the date arithmetic in hot loops)."""
+        return self._week[(clinician_id, monday)]
+
     def clinician_days(self, clinician_id: str) -> frozenset[date]:
         return frozenset(self._by_clinician.get(clinician_id, ()))
 

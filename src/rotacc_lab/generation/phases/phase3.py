@@ -31,7 +31,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ...domain import PracticeSnapshot, ShiftType, TermType, Weekday, WorkingTerm
@@ -158,19 +158,35 @@ def phase3(snapshot: PracticeSnapshot, ledger: RotaLedger, start: date, end: dat
     decisions: list[Decision] = []
     unfilled: list[date] = []
 
-    def eligible(cid: str, d: date) -> bool:
-        term = snapshot.term_on(cid, d)
-        if term is None or term.term_type not in CANDIDATE_TERMS:
-            return False
-        if ledger.has(cid, d) or avail.blocked(cid, d):
-            return False
-        if term.max_shifts_per_week is not None and ledger.week_count(cid, d) >= term.max_shifts_per_week:
-            return False
-        return allowed_weekday(term, d)
+    # the parts of eligibility that do not change during the phase, computed once per day
+    static: dict[date, list[tuple[str, int | None]]] = {}
+
+    def static_pool(d: date) -> list[tuple[str, int | None]]:
+        if d not in static:
+            out = []
+            for cid in candidates:
+                term = snapshot.term_on(cid, d)
+                if term is None or term.term_type not in CANDIDATE_TERMS:
+                    continue
+                if avail.blocked(cid, d) or not allowed_weekday(term, d):
+                    continue
+                out.append((cid, term.max_shifts_per_week))
+            static[d] = out
+        return static[d]
+
+    def eligible_on(d: date) -> list[str]:
+        """Candidates for ``d`` now: static eligibility plus no shift that day and below the weekly maximum."""
+        monday = d - timedelta(days=d.weekday())
+        return [
+            cid
+            for cid, cap in static_pool(d)
+            if not ledger.has(cid, d) and (cap is None or ledger.week_count_at(cid, monday) < cap)
+        ]
 
     while heap:
         neg, d = heapq.heappop(heap)
-        pool_all = [c for c in candidates if eligible(c, d)]
+        pool_all = eligible_on(d)
+        comp = {c: completion(total[c], target[c]) for c in pool_all}
         positive = [c for c in pool_all if target[c] - total[c] > 0]
         if positive:
             pool, positive_only = positive, True
@@ -179,14 +195,14 @@ def phase3(snapshot: PracticeSnapshot, ledger: RotaLedger, start: date, end: dat
         else:
             unfilled.append(d)
             continue
-        chosen = min(pool, key=lambda c: (completion(total[c], target[c]), c))
+        chosen = min(pool, key=lambda c: (comp[c], c))
         decisions.append(
             Decision(
                 d,
                 chosen,
-                tuple((c, completion(total[c], target[c]), target[c] - total[c]) for c in pool),
+                tuple((c, comp[c], target[c] - total[c]) for c in pool),
                 positive_only,
-                tuple((c, completion(total[c], target[c])) for c in pool_all),
+                tuple(comp.items()),
             )
         )
         ledger.add(new_shift(chosen, d, PHASE), f"phase{PHASE}")
