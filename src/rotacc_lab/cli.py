@@ -26,6 +26,7 @@ app = typer.Typer(
 #: command modules under rotacc_lab.commands, each with register(app)
 COMMAND_MODULES = [
     "workspace",
+    "demo",
     "reports",
     "calculations",
     "dashboards",

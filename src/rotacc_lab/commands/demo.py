@@ -29,35 +29,45 @@ def demo_folder() -> Path:
     raise RotaccError("the demo practice folder data/demo was not found next to the package")
 
 
-def run_demo(out: Path, *, time_limit: float | None = None, quiet: bool = False) -> dict:
-    """Build ``out/demo.duckdb`` from the demo folder, generate the year, write the report bundle."""
+def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = True, quiet: bool = False) -> dict:
+    """Build ``out/demo.duckdb`` from the demo folder, generate the year, write the report bundle.
+
+    Returns the paths written and the run summary. ``today`` is pinned to the
+    start of the demo year so the result does not depend on the day it runs.
+    """
     from ..generation.pipeline import generate
     from ..reports.registry import write_bundle_html
     from ..store import Workspace, import_source
+    from .generation import _optimiser_settings, _Progress
 
     out.mkdir(parents=True, exist_ok=True)
     ws_path = out / "demo.duckdb"
-    if ws_path.exists():
-        ws_path.unlink()
+    for stale in (ws_path, ws_path.with_name(ws_path.name + ".wal")):
+        if stale.exists():
+            stale.unlink()
     summary = import_source(ws_path, demo_folder(), actor="demo")
-    if not quiet:
-        typer.echo(f"imported the demo practice into {ws_path}: {summary}")
-    run = generate(
-        ws_path,
-        DEMO_START,
-        DEMO_END,
-        actor="demo",
-        overwrite=True,
-        time_limit=time_limit,
-        show_progress=not quiet,
-    )
-    if not quiet:
-        typer.echo(str(run))
-    snapshot = Workspace.open(ws_path, read_only=True).load_snapshot()
+    say = (lambda *_: None) if quiet else typer.echo
+    say(f"imported the demo practice into {ws_path}: {summary}")
+    bar = _Progress(6, progress and not quiet)
+    try:
+        run = generate(
+            ws_path,
+            DEMO_START,
+            DEMO_END,
+            actor="demo",
+            overwrite=True,
+            optimiser=_optimiser_settings(ws_path, time_limit),
+            progress=bar,
+            today=DEMO_START,
+        )
+    finally:
+        bar.close()
+    for line in run.lines():
+        say(line)
+    ws = Workspace.open(ws_path, read_only=True)
     html = out / "demo-report.html"
-    write_bundle_html(snapshot, DEMO_START, DEMO_END, html, alerts=Workspace.open(ws_path, read_only=True).list_alerts())
-    if not quiet:
-        typer.echo(f"report bundle: {html}")
+    write_bundle_html(ws.load_snapshot(), DEMO_START, DEMO_END, html, alerts=ws.list_alerts())
+    say(f"report bundle (every admin report with charts): {html}")
     return {"workspace": ws_path, "report": html, "run": run}
 
 
