@@ -200,3 +200,25 @@ def test_newer_schema_version_is_refused(workspace: Workspace) -> None:
     con.close()
     with pytest.raises(RotaccError, match="schema version 999"):
         Workspace.open(workspace.path)
+
+
+def test_update_can_swap_two_shifts_dates(workspace: Workspace) -> None:
+    with workspace.transaction("t") as tx:
+        a, b = tx.insert_shifts([Shift(None, "P02", date(2026, 2, 2)), Shift(None, "P02", date(2026, 2, 3))])
+    s = {x.shift_id: x for x in workspace.load_snapshot().shifts}
+    with workspace.transaction("t") as tx:
+        tx.update_shifts([dataclasses.replace(s[a], date=s[b].date), dataclasses.replace(s[b], date=s[a].date)])
+    after = {x.shift_id: x.date for x in workspace.load_snapshot().shifts}
+    assert (after[a], after[b]) == (date(2026, 2, 3), date(2026, 2, 2))
+
+
+def test_update_and_delete_of_unknown_shift_ids_are_refused(workspace: Workspace) -> None:
+    with pytest.raises(RotaccError, match="shift id"):
+        with workspace.transaction("t") as tx:
+            tx.delete_shifts([999])
+    with pytest.raises(RotaccError, match="needs shifts with a shift_id"):
+        with workspace.transaction("t") as tx:
+            tx.update_shifts([Shift(None, "P01", date(2026, 1, 5))])
+    with pytest.raises(RotaccError, match="severity"):
+        with workspace.transaction("t") as tx:
+            tx.add_alerts([{"kind": "x", "message": "m", "severity": "fatal"}])

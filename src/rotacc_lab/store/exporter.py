@@ -73,7 +73,11 @@ def _snapshot(workspace: Workspace | str | Path) -> PracticeSnapshot:
 
 def export_folder(workspace: Workspace | str | Path, folder: str | Path) -> list[Path]:
     """Write ``settings.toml`` and one CSV per table into ``folder`` (created if needed); return the files."""
-    snap = _snapshot(workspace)
+    return write_folder(_snapshot(workspace), folder)
+
+
+def write_folder(snap: PracticeSnapshot, folder: str | Path) -> list[Path]:
+    """Write a snapshot in the folder format (what :func:`export_folder` does after loading)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise RotaccError(f"export folder {folder} is a file; give a folder path")
@@ -106,9 +110,13 @@ def _cell(v: Any) -> Any:
 
 def export_xlsx(workspace: Workspace | str | Path, path: str | Path) -> Path:
     """Write the practice as one workbook: a ``settings`` sheet (key, value) and one sheet per table."""
+    return write_xlsx(_snapshot(workspace), path)
+
+
+def write_xlsx(snap: PracticeSnapshot, path: str | Path) -> Path:
+    """Write a snapshot as an xlsx workbook (what :func:`export_xlsx` does after loading)."""
     import openpyxl
 
-    snap = _snapshot(workspace)
     path = Path(path)
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -311,14 +311,19 @@ class Workspace:
             raise RotaccError(f"workspace {path} already exists; choose another path or import into it")
         if not path.parent.is_dir():
             raise RotaccError(f"cannot create workspace {path}: folder {path.parent} does not exist")
-        con = duckdb.connect(str(path))
         try:
-            migrations.create_version_1(con)
-            migrations.migrate(con)
-        finally:
-            con.close()
-        ws = cls(path)
-        ws.save_settings(settings or Settings(), actor="system", action="create")
+            con = duckdb.connect(str(path))
+            try:
+                migrations.create_version_1(con)
+                migrations.migrate(con)
+            finally:
+                con.close()
+            ws = cls(path)
+            ws.save_settings(settings or Settings(), actor="system", action="create")
+        except BaseException:
+            path.unlink(missing_ok=True)
+            Path(f"{path}.wal").unlink(missing_ok=True)
+            raise
         return ws
 
     @classmethod
