@@ -80,8 +80,12 @@ def main() -> None:
                "--workers", str(args.workers), "--seed", str(args.seed)]
         if args.no_phase5:
             cmd.append("--no-phase5")
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        row = json.loads(out.stdout.strip().splitlines()[-1])
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        if out.returncode != 0:  # e.g. phase 5 found no solution in the time limit: report, carry on
+            last = (out.stderr.strip().splitlines() or ["?"])[-1]
+            row = {"clinicians": n, "error": last[:200]}
+        else:
+            row = json.loads(out.stdout.strip().splitlines()[-1])
         rows.append(row)
         if args.json:
             print(json.dumps(row), flush=True)
@@ -99,13 +103,16 @@ def main() -> None:
             return f"{v:.3f}"
         return str(v)
 
-    table = [[h for _, h in cols]] + [[cell(r[k]) for k, _ in cols] for r in rows]
+    table = [[h for _, h in cols]] + [[cell(r.get(k)) for k, _ in cols] for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(cols))]
     print(f"generation pipeline, {WEEKS} weeks from {START}, phase 5 time limit {args.time_limit:g} s")
     for i, line in enumerate(table):
         print("  ".join(c.rjust(w) for c, w in zip(line, widths)))
         if i == 0:
             print("  ".join("-" * w for w in widths))
+    for r in rows:
+        if "error" in r:
+            print(f"{r['clinicians']} partners failed: {r['error']}")
 
 
 if __name__ == "__main__":

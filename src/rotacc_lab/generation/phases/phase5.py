@@ -50,9 +50,13 @@ def phase5(snapshot: PracticeSnapshot, ledger: RotaLedger, start: date, end: dat
     if not out.feasible:
         explanation = getattr(out.report, "explanation", None) or getattr(out.report, "messages", None) or []
         lines = "\n".join(f"  - {x}" for x in explanation) or "  (no explanation given)"
+        status = getattr(out.report, "status", "?")
+        if status == "INFEASIBLE":
+            why = "the optimiser found no feasible rota"
+        else:
+            why = "the optimiser found no rota within its time limit (raise --time-limit)"
         raise OptimisationInfeasible(
-            f"phase 5: the optimiser found no feasible rota for {start}..{end} "
-            f"(status {getattr(out.report, 'status', '?')}); nothing was written:\n{lines}"
+            f"phase 5: {why} for {start}..{end} (status {status}); nothing was written:\n{lines}"
         )
     tag = f"phase{PHASE}"
     for key in sorted(out.delete):
