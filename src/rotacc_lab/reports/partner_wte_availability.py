@@ -1,10 +1,15 @@
 """Reports 6 and 7, ``partner-wte-availability`` (table) and ``partner-wte-availability-chart``.
 
 The frame is exactly ``rotacc_lab.generation.optimisation.availability_frame``
-(helper E), the quantity the optimiser's S11 term minimises, so the report and
-the optimiser agree by construction: available weeks (weeks without approved
-annual leave), WTE-weeks, fair share from the fixed target-based group rate,
-actual shifts and the fair difference per partner.
+(``generation/optimisation/encoding.py``), the quantity the optimiser's S11
+term minimises, so the report and the optimiser agree by construction.
+
+Columns (owned by the optimiser): clinician_id, name, percentage,
+available_weeks (weeks without approved annual leave), wte_weeks (Σ percentage
+over available weeks), target (calculations.target_shifts), group_rate
+(100 × Σ target / Σ wte_weeks, fixed from targets), fair_share
+(group_rate × wte_weeks / 100, in tenths), actual (worked shifts plus the
+bank-holiday credit), fair_difference (actual − fair_share).
 
 The scalar summary (Σ |fair difference| and the method) is not a row of the
 frame: ``availability_summary(frame)`` returns it, and the CLI/HTML show it
@@ -30,7 +35,7 @@ METHOD = (
 
 
 def report_partner_wte_availability(snapshot: PracticeSnapshot, start: date, end: date) -> pl.DataFrame:
-    """``availability_frame(snapshot, start, end)`` unchanged (columns documented by helper E)."""
+    """``availability_frame(snapshot, start, end)`` unchanged (columns in the module docstring)."""
     from ..generation.optimisation.encoding import availability_frame  # the optimiser's own S11 quantities
 
     start, end = check_range(start, end)
