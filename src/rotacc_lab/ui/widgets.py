@@ -112,7 +112,8 @@ def csv_link(frame: pl.DataFrame, filename: str) -> str:
     payload = base64.b64encode(csv_bytes(frame)).decode("ascii")
     name = html.escape(filename, quote=True)
     return (
-        f'<a class="rotacc-csv" download="{name}" href="data:text/csv;charset=utf-8;base64,{payload}">'
+        f'<a class="rotacc-csv" download="{name}" style="color:#0b5394;text-decoration:underline" '
+        f'href="data:text/csv;charset=utf-8;base64,{payload}">'
         f"Download CSV ({frame.height} rows)</a>"
     )
 

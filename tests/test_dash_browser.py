@@ -1,0 +1,170 @@
+"""The dashboards in a real browser: Voila on 127.0.0.1, Debian's chromium via Playwright.
+
+One Voila server and one browser serve the whole module. Every page is loaded
+with all non-local requests aborted, so a chart that needs a CDN would fail
+here. Screenshots are kept under artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+from _dash_helpers import (
+    CHART,
+    ERROR_BANNER,
+    ROOT,
+    assert_no_errors,
+    build_demo_workspace,
+    chart_fingerprint,
+    chromium,
+    hold_write_lock,
+    new_page,
+    require_chromium,
+    screenshot,
+    set_date,
+    voila,
+)
+
+from rotacc_lab.ui import DASHBOARDS
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory) -> Path:
+    return build_demo_workspace(tmp_path_factory.mktemp("browser") / "demo.duckdb")
+
+
+@pytest.fixture(scope="module")
+def server(demo_ws: Path):
+    require_chromium()
+    with voila(demo_ws, name="voila-browser-tests") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def _url(base: str, key: str) -> str:
+    return f"{base}/voila/render/{DASHBOARDS[key].notebook}"
+
+
+@pytest.mark.parametrize("key", list(DASHBOARDS))
+def test_dashboard_renders_charts_and_tables_and_follows_the_date_range(server, browser, key):
+    page = new_page(browser)
+    try:
+        page.goto(_url(server, key))
+        page.wait_for_selector(CHART)
+        page.wait_for_selector(".rotacc-table")
+        n_charts = sum(1 for s in DASHBOARDS[key].sections if s.key != "alerts")
+        page.wait_for_function(f"document.querySelectorAll('{CHART}').length >= {n_charts}")
+        assert page.locator(".rotacc-csv").count() == len(DASHBOARDS[key].sections)
+        assert page.locator(".rotacc-start input[type=date]").input_value() == "2026-01-05"
+        assert_no_errors(page)
+        screenshot(page, f"{key}-full-range")
+
+        before = chart_fingerprint(page)
+        link_before = page.locator(".rotacc-csv").first.get_attribute("download")
+        set_date(page, "start", date(2026, 9, 1))
+        page.wait_for_function(
+            "name => { const a = document.querySelector('.rotacc-csv'); return a && a.download !== name; }",
+            arg=link_before,
+        )
+        page.wait_for_selector(CHART)
+        assert page.locator(".rotacc-csv").first.get_attribute("download").endswith("_2026-09-01_2026-12-31.csv")
+        assert chart_fingerprint(page) != before, "the chart did not change with the range"
+        assert_no_errors(page)
+        screenshot(page, f"{key}-from-september")
+    finally:
+        page.close()
+
+
+def test_csv_download_delivers_the_table(server, browser):
+    page = new_page(browser)
+    try:
+        page.goto(_url(server, "monday_balance"))
+        page.wait_for_selector(".rotacc-csv")
+        with page.expect_download() as info:
+            page.locator(".rotacc-csv").first.click()
+        download = info.value
+        assert download.suggested_filename == "monday-balance_2026-01-05_2026-12-31.csv"
+        text = Path(download.path()).read_text()
+        assert text.splitlines()[0].startswith("clinician_id,name,wte,mondays")
+        assert len(text.splitlines()) == 1 + page.locator(".rotacc-panel-monday-balance .rotacc-table tbody tr").count()
+    finally:
+        page.close()
+
+
+def test_a_missing_workspace_shows_a_message_not_a_traceback(server, browser, tmp_path: Path):
+    page = new_page(browser)
+    try:
+        page.goto(_url(server, "fairness"))
+        page.wait_for_selector(CHART)
+        box = page.locator(".widget-text input").first
+        box.fill(str(tmp_path / "nowhere.duckdb"))
+        box.press("Enter")
+        banner = page.locator(ERROR_BANNER)
+        banner.wait_for()
+        assert "nowhere.duckdb does not exist" in banner.inner_text()
+        assert "Traceback" not in page.inner_text("body")
+        screenshot(page, "fairness-missing-workspace")
+    finally:
+        page.close()
+
+
+def test_dashboard_waits_for_a_writer_then_renders(server, browser, demo_ws: Path):
+    """Another process holds the workspace read-write: the page says busy, retries, then renders."""
+    page = new_page(browser)
+    try:
+        with hold_write_lock(demo_ws) as holder:
+            page.goto(_url(server, "staffing"))
+            busy = page.locator("[data-level=busy]")
+            busy.wait_for()
+            assert "is busy" in busy.inner_text() and "Retrying" in busy.inner_text()
+            assert page.locator(CHART).count() == 0
+            screenshot(page, "staffing-busy")
+            holder.release()
+        page.wait_for_selector(CHART)
+        page.wait_for_function("document.querySelectorAll('[data-level=busy]').length === 0")
+        assert_no_errors(page)
+        screenshot(page, "staffing-after-busy")
+    finally:
+        page.close()
+
+
+def test_cli_serves_every_dashboard_and_stops_on_ctrl_c(demo_ws: Path):
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "rotacc-lab"), "dashboards", "--workspace", str(demo_ws)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        header = proc.stdout.readline()
+        assert header.startswith("Voila is serving 4 dashboards on http://127.0.0.1:"), header
+        urls = [proc.stdout.readline().split()[-1] for _ in DASHBOARDS]
+        assert [u.rsplit("/", 1)[-1] for u in urls] == [s.notebook for s in DASHBOARDS.values()]
+        base = urls[0].split("/voila/")[0]
+        with urllib.request.urlopen(base + "/", timeout=10) as response:
+            assert response.status == 200
+        os.kill(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        assert "dashboards stopped" in proc.stdout.read()
+        with pytest.raises(OSError):
+            urllib.request.urlopen(base + "/", timeout=3)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
