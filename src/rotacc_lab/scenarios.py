@@ -1,0 +1,644 @@
+"""What-if scenarios: small validated changes applied to a BRANCH of a workspace, and a side-by-side comparison.
+
+A what-if never touches the baseline file: :meth:`Workspace.branch` copies it,
+each change's :meth:`apply` writes into the copy through the store (one
+``ws.transaction`` per change, an audit row for every row it touches, actor
+``what-if:<actor>``), the branch is regenerated, and :func:`compare` sets the
+two snapshots side by side using the report functions (so the figures are the
+same ones the reports and dashboards show).
+
+The changes (each a frozen dataclass, validated on construction; referential
+checks against the practice happen in :meth:`check`):
+
+* :class:`WteChange` - a clinician's WTE percentage from a date on;
+* :class:`ExtraLeave` - approved leave added for a clinician;
+* :class:`NewLocum` - a new locum clinician booked on given dates;
+* :class:`MinimumChange` - a different minimum of doctors on one weekday;
+* :class:`PartnerLeaves` - a partner's last working day.
+
+:func:`parse_change` builds one from a plain dict (``{"kind": "wte", ...}``)
+so notebook parameters can be JSON.
+"""
+
+from __future__ import annotations
+
+import uuid
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
+from typing import Any, ClassVar, Mapping, Sequence
+
+import polars as pl
+
+from .domain import (
+    Clinician,
+    ClinicianType,
+    Duration,
+    Leave,
+    LeaveStatus,
+    LeaveType,
+    PracticeSnapshot,
+    Shift,
+    ShiftStatus,
+    ShiftType,
+    TermType,
+    Weekday,
+    WorkingTerm,
+)
+from .errors import RotaccError
+from .store import Workspace
+from .store.workspace import Tx, read_snapshot, shift_row
+
+
+class ScenarioError(RotaccError, ValueError):
+    """A scenario change is malformed or does not fit the practice; the message says which and why."""
+
+
+def _actor(actor: str) -> str:
+    return f"what-if:{actor}" if not actor.startswith("what-if:") else actor
+
+
+def _date(value: object, what: str) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ScenarioError(f"{what}: {value!r} is not a date; give YYYY-MM-DD")
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError(f"{what}: {value!r} is not accepted; give a non-empty text")
+    return value.strip()
+
+
+def _term_row(t: WorkingTerm) -> dict[str, Any]:
+    """A working term as the plain dict of an audit record (the importer's keys)."""
+    days = lambda ds: [d.name for d in ds]  # noqa: E731
+    return {
+        "term_id": t.term_id, "clinician_id": t.clinician_id, "term_type": t.term_type.value,
+        "start_date": t.start_date.isoformat(), "end_date": t.end_date.isoformat() if t.end_date else None,
+        "percentage": t.percentage, "fixed_working_days": days(t.fixed_working_days),
+        "must_work_days": days(t.must_work_days), "cannot_work_days": days(t.cannot_work_days),
+        "week_a_days": days(t.week_a_days), "week_b_days": days(t.week_b_days),
+        "minimum_shifts_per_week": t.minimum_shifts_per_week, "max_shifts_per_week": t.max_shifts_per_week,
+        "annual_leave_entitlement": None if t.annual_leave_entitlement is None else float(t.annual_leave_entitlement),
+    }
+
+
+def _leave_row(lv: Leave) -> dict[str, Any]:
+    return {"leave_id": lv.leave_id, "clinician_id": lv.clinician_id, "leave_type": lv.leave_type.value,
+            "start_date": lv.start_date.isoformat(), "end_date": lv.end_date.isoformat(),
+            "status": lv.status.value, "duration": lv.duration.value}
+
+
+def _insert_term(tx: Tx, t: WorkingTerm) -> None:
+    days = lambda ds: [d.name for d in ds]  # noqa: E731
+    tx.con.execute(
+        "INSERT INTO working_terms (term_id, clinician_id, term_type, start_date, end_date, percentage,"
+        " fixed_working_days, must_work_days, cannot_work_days, week_a_days, week_b_days,"
+        " minimum_shifts_per_week, max_shifts_per_week, annual_leave_entitlement)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?, ?, ?)",
+        [t.term_id, t.clinician_id, t.term_type.value, t.start_date, t.end_date, t.percentage,
+         days(t.fixed_working_days), days(t.must_work_days), days(t.cannot_work_days), days(t.week_a_days),
+         days(t.week_b_days), t.minimum_shifts_per_week, t.max_shifts_per_week, t.annual_leave_entitlement],
+    )
+    tx.audit("term", t.term_id, "insert", None, _term_row(t))
+
+
+def _update_term(tx: Tx, old: WorkingTerm, new: WorkingTerm) -> None:
+    tx.con.execute("UPDATE working_terms SET end_date = ?, percentage = ? WHERE term_id = ?",
+                   [new.end_date, new.percentage, old.term_id])
+    tx.audit("term", old.term_id, "update", _term_row(old), _term_row(new))
+
+
+def _live(s: Shift) -> bool:
+    return s.status is not ShiftStatus.CANCELLED
+
+
+class Change(ABC):
+    """Base of the scenario changes: ``check(snapshot)`` then ``apply(branch)``."""
+
+    kind: ClassVar[str] = ""
+
+    @abstractmethod
+    def check(self, snapshot: PracticeSnapshot) -> None:
+        """Raise :class:`ScenarioError` when the change does not fit ``snapshot``."""
+
+    @abstractmethod
+    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
+        """Write the change inside ``tx`` (``snap`` read in the same transaction); return what was done."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """One line for people: what the change is."""
+
+    def apply(self, branch: Workspace, actor: str = "notebook") -> str:
+        """Write the change into ``branch`` in one transaction (re-checked inside it); returns what was done.
+
+        Refuses a workspace that is not a branch (no ``branch_parent`` in its
+        meta), so a what-if can never write into a baseline by mistake.
+        """
+        if "branch_parent" not in branch.meta():
+            raise ScenarioError(
+                f"{branch.path} is not a branch (no branch_parent); create one with Workspace.branch() first"
+            )
+        with branch.transaction(_actor(actor)) as tx:
+            snap = read_snapshot(tx.con)
+            self.check(snap)
+            return self._write(tx, snap)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        for f in fields(self):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            out[f.name] = v.isoformat() if isinstance(v, date) else [d.isoformat() for d in v] \
+                if isinstance(v, tuple) and v and isinstance(v[0], date) else v.name if isinstance(v, Weekday) else v
+        return out
+
+
+def _require_clinician(snap: PracticeSnapshot, cid: str, what: str = "clinician_id") -> Clinician:
+    try:
+        return snap.clinician_by_id[cid]
+    except KeyError:
+        known = ", ".join(sorted(snap.clinician_by_id)) or "none"
+        raise ScenarioError(f"{what}: {cid!r} is not a clinician of this practice; known: {known}") from None
+
+
+@dataclass(frozen=True)
+class WteChange(Change):
+    """From ``effective_from`` on, the clinician works ``percentage`` % (their term is split there).
+
+    The term covering ``effective_from`` ends the day before and a copy with
+    the new percentage starts on it (just updated when it starts that day);
+    later terms of the clinician get the new percentage too.
+    """
+
+    clinician_id: str
+    percentage: int
+    effective_from: date
+    kind: ClassVar[str] = "wte"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "clinician_id", _text(self.clinician_id, "wte.clinician_id"))
+        object.__setattr__(self, "effective_from", _date(self.effective_from, "wte.effective_from"))
+        p = self.percentage
+        if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p <= 100:
+            raise ScenarioError(f"wte.percentage: {p!r} is not accepted; give a whole number 0..100")
+
+    def check(self, snapshot: PracticeSnapshot) -> None:
+        _require_clinician(snapshot, self.clinician_id, "wte.clinician_id")
+        if snapshot.term_on(self.clinician_id, self.effective_from) is None:
+            raise ScenarioError(f"wte: {self.clinician_id} has no working term on {self.effective_from}; "
+                                "give a date inside one of their terms")
+
+    def describe(self) -> str:
+        return f"{self.clinician_id} works {self.percentage} % from {self.effective_from}"
+
+    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
+        cur = snap.term_on(self.clinician_id, self.effective_from)
+        assert cur is not None
+        done = []
+        if cur.start_date == self.effective_from:
+            _update_term(tx, cur, replace(cur, percentage=self.percentage))
+            done.append(f"term {cur.term_id} now {self.percentage} %")
+        else:
+            head = replace(cur, end_date=self.effective_from - timedelta(days=1))
+            tail = replace(cur, term_id=f"{cur.term_id}~{self.effective_from.isoformat()}",
+                           start_date=self.effective_from, percentage=self.percentage)
+            if any(t.term_id == tail.term_id for t in snap.terms):
+                raise ScenarioError(f"wte: term id {tail.term_id} already exists (same change applied twice?)")
+            _update_term(tx, cur, head)
+            _insert_term(tx, tail)
+            done.append(f"term {cur.term_id} ends {head.end_date}, new term {tail.term_id} at {self.percentage} %")
+        for later in snap.terms_by_clinician.get(self.clinician_id, ()):
+            if later.start_date > self.effective_from and later.percentage != self.percentage:
+                _update_term(tx, later, replace(later, percentage=self.percentage))
+                done.append(f"term {later.term_id} now {self.percentage} %")
+        return "; ".join(done)
+
+
+@dataclass(frozen=True)
+class ExtraLeave(Change):
+    """Approved leave for a clinician; their unpinned scheduled shifts in the range are removed."""
+
+    clinician_id: str
+    start: date
+    end: date
+    leave_type: str = "ANNUAL_LEAVE"
+    kind: ClassVar[str] = "leave"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "clinician_id", _text(self.clinician_id, "leave.clinician_id"))
+        object.__setattr__(self, "start", _date(self.start, "leave.start"))
+        object.__setattr__(self, "end", _date(self.end, "leave.end"))
+        if self.end < self.start:
+            raise ScenarioError(f"leave.end: {self.end} is before start {self.start}")
+        try:
+            object.__setattr__(self, "leave_type", LeaveType.parse(self.leave_type, "leave.leave_type").value)
+        except ValueError as err:
+            raise ScenarioError(str(err)) from None
+
+    def check(self, snapshot: PracticeSnapshot) -> None:
+        _require_clinician(snapshot, self.clinician_id, "leave.clinician_id")
+        if not snapshot.terms_overlapping(self.clinician_id, self.start, self.end):
+            raise ScenarioError(f"leave: {self.clinician_id} has no working term between {self.start} and {self.end}")
+
+    def describe(self) -> str:
+        return f"{self.clinician_id} on {self.leave_type.lower().replace('_', ' ')} {self.start} to {self.end}"
+
+    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
+        lv = Leave(f"WHATIF-{uuid.uuid4().hex[:8]}", self.clinician_id, LeaveType(self.leave_type), self.start,
+                   self.end, LeaveStatus.APPROVED, Duration.FULL)
+        tx.con.execute("INSERT INTO leave VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [lv.leave_id, lv.clinician_id, lv.leave_type.value, lv.start_date, lv.end_date,
+                        lv.status.value, lv.duration.value])
+        tx.audit("leave", lv.leave_id, "insert", None, _leave_row(lv))
+        doomed = [s.shift_id for s in snap.shifts_by_clinician.get(self.clinician_id, ())
+                  if _live(s) and s.status is ShiftStatus.SCHEDULED and not s.is_pinned
+                  and s.shift_type in (ShiftType.STANDARD, ShiftType.DUTY) and lv.covers(s.date)]
+        if doomed:
+            tx.delete_shifts([int(i) for i in doomed if i is not None])
+        return f"leave {lv.leave_id} added; {len(doomed)} shift(s) removed"
+
+
+@dataclass(frozen=True)
+class NewLocum(Change):
+    """A new locum clinician with a LOCUM term (0 %) and a booking (pinned shifts) on ``dates``."""
+
+    clinician_id: str
+    name: str
+    dates: tuple[date, ...]
+    kind: ClassVar[str] = "locum"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "clinician_id", _text(self.clinician_id, "locum.clinician_id"))
+        object.__setattr__(self, "name", _text(self.name, "locum.name"))
+        if isinstance(self.dates, (str, date)) or not isinstance(self.dates, Sequence) or not self.dates:
+            raise ScenarioError(f"locum.dates: {self.dates!r} is not accepted; give a non-empty list of dates")
+        days = tuple(sorted({_date(d, "locum.dates") for d in self.dates}))
+        weekend = [d.isoformat() for d in days if d.weekday() >= 5]
+        if weekend:
+            raise ScenarioError(f"locum.dates: {', '.join(weekend)} fall on a weekend; give working days")
+        object.__setattr__(self, "dates", days)
+
+    def check(self, snapshot: PracticeSnapshot) -> None:
+        if self.clinician_id in snapshot.clinician_by_id:
+            raise ScenarioError(f"locum.clinician_id: {self.clinician_id!r} already exists; choose a new id")
+        holidays = [d.isoformat() for d in self.dates if d in snapshot.bank_holidays]
+        if holidays:
+            raise ScenarioError(f"locum.dates: {', '.join(holidays)} are bank holidays; give working days")
+
+    def describe(self) -> str:
+        return f"new locum {self.clinician_id} ({self.name}) on {len(self.dates)} day(s) from {self.dates[0]}"
+
+    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
+        cid = self.clinician_id
+        tx.con.execute("INSERT INTO clinicians VALUES (?, ?, NULL, ?)", [cid, self.name, ClinicianType.LOCUM.value])
+        tx.audit("clinician", cid, "insert", None,
+                 {"clinician_id": cid, "name": self.name, "clinician_type": ClinicianType.LOCUM.value})
+        _insert_term(tx, WorkingTerm(f"{cid}-whatif", cid, TermType.LOCUM, self.dates[0], self.dates[-1], 0))
+        bid = f"WHATIF-{uuid.uuid4().hex[:8]}"
+        tx.con.execute("INSERT INTO locum_bookings VALUES (?, ?, ?)", [bid, cid, list(self.dates)])
+        tx.audit("locum_booking", bid, "insert", None,
+                 {"booking_id": bid, "clinician_id": cid, "dates": [d.isoformat() for d in self.dates]})
+        tx.insert_shifts([Shift(None, cid, d, ShiftType.STANDARD, Duration.FULL, ShiftStatus.SCHEDULED, True,
+                                f"locum:{bid}") for d in self.dates])
+        return f"clinician {cid}, booking {bid} with {len(self.dates)} pinned shift(s)"
+
+
+@dataclass(frozen=True)
+class MinimumChange(Change):
+    """A different minimum number of doctors on one weekday (practice settings)."""
+
+    weekday: Weekday
+    doctors: int
+    kind: ClassVar[str] = "minimum"
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "weekday", Weekday.parse(self.weekday, "minimum.weekday"))
+        except ValueError as err:
+            raise ScenarioError(str(err)) from None
+        n = self.doctors
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ScenarioError(f"minimum.doctors: {n!r} is not accepted; give a whole number >= 0")
+
+    def check(self, snapshot: PracticeSnapshot) -> None:
+        return None
+
+    def describe(self) -> str:
+        return f"minimum of {self.doctors} doctors on {self.weekday.label}"
+
+    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
+        import json
+
+        from .store.settings_io import to_json_values
+        from .store.workspace import _write_settings
+
+        old = snap.settings
+        mins = dict(old.min_doctors)
+        before = mins[self.weekday]
+        mins[self.weekday] = self.doctors
+        new = replace(old, min_doctors=mins)
+        values = to_json_values(new)
+        _write_settings(tx.con, values)
+        tx.audit("settings", "practice", "update", {k: json.loads(v) for k, v in to_json_values(old).items()},
+                 {k: json.loads(v) for k, v in values.items()})
+        return f"{self.weekday.label} minimum {before} -> {self.doctors}"
+
+
+@dataclass(frozen=True)
+class PartnerLeaves(Change):
+    """A partner's last day: terms end then (later terms are removed), later leave and shifts are cancelled."""
+
+    clinician_id: str
+    last_day: date
+    kind: ClassVar[str] = "partner_leaves"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "clinician_id", _text(self.clinician_id, "partner_leaves.clinician_id"))
+        object.__setattr__(self, "last_day", _date(self.last_day, "partner_leaves.last_day"))
+
+    def check(self, snapshot: PracticeSnapshot) -> None:
+        c = _require_clinician(snapshot, self.clinician_id, "partner_leaves.clinician_id")
+        if c.clinician_type is not ClinicianType.PARTNER:
+            raise ScenarioError(f"partner_leaves: {self.clinician_id} is a {c.clinician_type.value.lower()}, "
+                                "not a partner")
+        later = [t for t in snapshot.terms_by_clinician.get(self.clinician_id, ())
+                 if t.end_date is None or t.end_date > self.last_day]
+        if not later:
+            raise ScenarioError(f"partner_leaves: {self.clinician_id} has no term after {self.last_day}; "
+                                "nothing would change")
+        used = {a.term_id for a in snapshot.leave_adjustments}
+        blocked = [t.term_id for t in later if t.start_date > self.last_day and t.term_id in used]
+        if blocked:
+            raise ScenarioError(f"partner_leaves: term(s) {', '.join(blocked)} start after {self.last_day} but have "
+                                "leave adjustments; give a later last day")
+
+    def describe(self) -> str:
+        return f"{self.clinician_id} leaves the partnership after {self.last_day}"
+
+    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
+        cid, last = self.clinician_id, self.last_day
+        ended, removed = [], []
+        for t in snap.terms_by_clinician.get(cid, ()):
+            if t.start_date > last:
+                tx.con.execute("DELETE FROM working_terms WHERE term_id = ?", [t.term_id])
+                tx.audit("term", t.term_id, "delete", _term_row(t), None)
+                removed.append(t.term_id)
+            elif t.end_date is None or t.end_date > last:
+                _update_term(tx, t, replace(t, end_date=last))
+                ended.append(t.term_id)
+        cancelled_leave = 0
+        for lv in snap.leave_by_clinician.get(cid, ()):
+            if lv.start_date > last and lv.status in (LeaveStatus.PENDING, LeaveStatus.APPROVED):
+                tx.con.execute("UPDATE leave SET status = 'CANCELLED' WHERE leave_id = ?", [lv.leave_id])
+                tx.audit("leave", lv.leave_id, "cancelled", _leave_row(lv),
+                         _leave_row(replace(lv, status=LeaveStatus.CANCELLED)))
+                cancelled_leave += 1
+        shifts = [replace(s, status=ShiftStatus.CANCELLED) for s in snap.shifts_by_clinician.get(cid, ())
+                  if s.date > last and s.status is ShiftStatus.SCHEDULED]
+        if shifts:
+            tx.update_shifts(shifts)
+        return (f"terms ended: {', '.join(ended) or 'none'}; removed: {', '.join(removed) or 'none'}; "
+                f"{cancelled_leave} leave request(s) and {len(shifts)} shift(s) cancelled")
+
+
+#: change kind -> class, for :func:`parse_change`
+CHANGE_KINDS: dict[str, type[Change]] = {
+    cls.kind: cls for cls in (WteChange, ExtraLeave, NewLocum, MinimumChange, PartnerLeaves)
+}
+
+
+def parse_change(spec: Mapping[str, Any] | Change) -> Change:
+    """Build a change from ``{"kind": "wte", "clinician_id": "P02", ...}`` (a change is returned as is)."""
+    if isinstance(spec, Change):
+        return spec
+    if not isinstance(spec, Mapping):
+        raise ScenarioError(f"change: {spec!r} is not accepted; give a mapping with a 'kind' key")
+    kind = str(spec.get("kind", "")).strip().lower()
+    cls = CHANGE_KINDS.get(kind)
+    if cls is None:
+        raise ScenarioError(f"change kind: {spec.get('kind')!r} is not known; accepted: {', '.join(CHANGE_KINDS)}")
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    args = {k: v for k, v in spec.items() if k != "kind"}
+    unknown = sorted(set(args) - set(names))
+    missing = [n for n in names if n not in args and _required(cls, n)]
+    if unknown or missing:
+        parts = []
+        if unknown:
+            parts.append(f"unknown field(s) {', '.join(unknown)}")
+        if missing:
+            parts.append(f"missing field(s) {', '.join(missing)}")
+        raise ScenarioError(f"change {kind}: {'; '.join(parts)}; fields: {', '.join(names)}")
+    if "dates" in args and isinstance(args["dates"], list):
+        args["dates"] = tuple(args["dates"])
+    return cls(**args)
+
+
+def _required(cls: type, name: str) -> bool:
+    from dataclasses import MISSING
+
+    f = {f.name: f for f in fields(cls)}[name]  # type: ignore[arg-type]
+    return f.default is MISSING and f.default_factory is MISSING  # type: ignore[misc]
+
+
+def parse_changes(specs: Sequence[Mapping[str, Any] | Change] | str | None,
+                  snapshot: PracticeSnapshot | None = None) -> list[Change]:
+    """Parse a list of change specs (or a JSON list); with ``snapshot``, also :meth:`Change.check` each one."""
+    import json
+
+    if specs is None:
+        return []
+    if isinstance(specs, str):
+        try:
+            specs = json.loads(specs)
+        except json.JSONDecodeError as err:
+            raise ScenarioError(f"changes: not valid JSON ({err.msg})") from None
+    if not isinstance(specs, Sequence) or isinstance(specs, (str, bytes)):
+        raise ScenarioError(f"changes: {specs!r} is not accepted; give a list of changes")
+    out = []
+    for i, spec in enumerate(specs):
+        try:
+            change = parse_change(spec)
+            if snapshot is not None:
+                change.check(snapshot)
+        except ScenarioError as err:
+            raise ScenarioError(f"changes[{i}]: {err}") from None
+        out.append(change)
+    return out
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Baseline vs branch over ``[start, end]``; every frame has ``baseline``/``branch``/``delta`` columns."""
+
+    start: date
+    end: date
+    #: one row per headline metric: metric, baseline, branch, delta, better ("lower"/"higher")
+    summary: pl.DataFrame
+    #: per partner: fair difference (S11 quantity) and Mondays, baseline vs branch
+    fairness: pl.DataFrame
+    #: per working day where either side misses the minimum: doctors working and minimum
+    staffing_gaps: pl.DataFrame
+    #: per clinician: working amount, duty days and Mondays, baseline vs branch
+    clinicians: pl.DataFrame
+    #: shifts that differ: clinician_id, date, baseline (type or null), branch (type or null), change
+    moved: pl.DataFrame
+
+
+def _live_shifts(snap: PracticeSnapshot, start: date, end: date) -> pl.DataFrame:
+    rows = [(s.clinician_id, s.date, s.shift_type.value + (" (half)" if s.duration is Duration.HALF else ""))
+            for s in snap.shifts if _live(s) and start <= s.date <= end]
+    return pl.DataFrame(rows, schema={"clinician_id": pl.String, "date": pl.Date, "kind": pl.String}, orient="row")
+
+
+def shifts_moved(baseline: PracticeSnapshot, branch: PracticeSnapshot, start: date, end: date) -> pl.DataFrame:
+    """Live shifts in ``[start, end]`` that differ: added, removed, or of another type/duration in the branch."""
+    a = _live_shifts(baseline, start, end).rename({"kind": "baseline"})
+    b = _live_shifts(branch, start, end).rename({"kind": "branch"})
+    both = a.join(b, on=["clinician_id", "date"], how="full", coalesce=True)
+    return (
+        both.filter(pl.col("baseline").is_null() | pl.col("branch").is_null() | (pl.col("baseline") != pl.col("branch")))
+        .with_columns(
+            change=pl.when(pl.col("baseline").is_null()).then(pl.lit("added"))
+            .when(pl.col("branch").is_null()).then(pl.lit("removed"))
+            .otherwise(pl.lit("changed"))
+        )
+        .sort("date", "clinician_id")
+    )
+
+
+def _side_by_side(a: pl.DataFrame, b: pl.DataFrame, key: list[str], values: list[str]) -> pl.DataFrame:
+    left = a.select(*key, *[pl.col(v).cast(pl.Float64).alias(f"{v}_baseline") for v in values])
+    right = b.select(*key, *[pl.col(v).cast(pl.Float64).alias(f"{v}_branch") for v in values])
+    out = left.join(right, on=key, how="full", coalesce=True)
+    out = out.with_columns(
+        *[pl.col(f"{v}_{s}").fill_null(0.0) for v in values for s in ("baseline", "branch")]
+    )
+    return out.with_columns(
+        *[(pl.col(f"{v}_branch") - pl.col(f"{v}_baseline")).round(2).alias(f"{v}_delta") for v in values]
+    ).sort(key)
+
+
+def compare(baseline: PracticeSnapshot, branch: PracticeSnapshot, start: date, end: date) -> Comparison:
+    """Set ``baseline`` and ``branch`` side by side over ``[start, end]`` (reports computed on each)."""
+    from .reports import (
+        availability_summary,
+        report_duty_fairness,
+        report_monday_balance,
+        report_partner_wte_availability,
+        report_staffing_overview,
+        report_weekly_availability,
+    )
+    from .reports._frames import check_range
+
+    start, end = check_range(start, end)
+    av = {k: report_partner_wte_availability(s, start, end) for k, s in (("a", baseline), ("b", branch))}
+    mon = {k: report_monday_balance(s, start, end) for k, s in (("a", baseline), ("b", branch))}
+    staff = {k: report_staffing_overview(s, start, end) for k, s in (("a", baseline), ("b", branch))}
+    duty = {k: report_duty_fairness(s, start, end) for k, s in (("a", baseline), ("b", branch))}
+    weekly = {k: report_weekly_availability(s, start, end) for k, s in (("a", baseline), ("b", branch))}
+
+    fairness = _side_by_side(
+        av["a"].select("clinician_id", "fair_difference").join(
+            mon["a"].select("clinician_id", "mondays"), on="clinician_id", how="full", coalesce=True),
+        av["b"].select("clinician_id", "fair_difference").join(
+            mon["b"].select("clinician_id", "mondays"), on="clinician_id", how="full", coalesce=True),
+        ["clinician_id"], ["fair_difference", "mondays"],
+    )
+    gaps = (
+        staff["a"].select("date", "weekday", pl.col("doctors_working").alias("working_baseline"),
+                          pl.col("minimum").alias("minimum_baseline"))
+        .join(staff["b"].select("date", pl.col("doctors_working").alias("working_branch"),
+                                pl.col("minimum").alias("minimum_branch")), on="date", how="full", coalesce=True)
+        .filter((pl.col("working_baseline") < pl.col("minimum_baseline"))
+                | (pl.col("working_branch") < pl.col("minimum_branch")))
+        .with_columns(delta=(pl.col("working_branch") - pl.col("working_baseline")))
+        .sort("date")
+    )
+
+    def per_clinician(w: pl.DataFrame, d: pl.DataFrame, m: pl.DataFrame) -> pl.DataFrame:
+        worked = w.group_by("clinician_id").agg(pl.col("working_amount").sum().alias("worked"))
+        return (worked.join(d.select("clinician_id", "duty_days"), on="clinician_id", how="full", coalesce=True)
+                .join(m.select("clinician_id", "mondays"), on="clinician_id", how="full", coalesce=True))
+
+    clinicians = _side_by_side(per_clinician(weekly["a"], duty["a"], mon["a"]),
+                               per_clinician(weekly["b"], duty["b"], mon["b"]),
+                               ["clinician_id"], ["worked", "duty_days", "mondays"])
+    moved = shifts_moved(baseline, branch, start, end)
+
+    def metrics(k: str) -> dict[str, float]:
+        s = staff[k]
+        spread = mon[k]["spread"].max() if mon[k].height else 0.0
+        dd = duty[k]["deviation"].drop_nulls()
+        return {
+            "report fairness: sum |fair difference|": float(availability_summary(av[k])["sum_abs_fair_difference"]),
+            "Monday-equivalency spread": float(spread or 0.0),
+            "duty: max |deviation| (WTE-adjusted)": float(dd.abs().max() or 0.0) if dd.len() else 0.0,
+            "days below minimum": float(s["below_minimum"].sum()),
+            "days below 66 % floor": float(s["below_66"].sum()),
+            "doctor-days short of minimum": float(s["surplus"].clip(upper_bound=0).abs().sum()),
+            "doctor-days over minimum": float(s["surplus"].clip(lower_bound=0).sum()),
+            "doctor-days worked": float(s["doctors_working"].sum()),
+        }
+
+    ma, mb = metrics("a"), metrics("b")
+    higher_better = {"doctor-days worked"}
+    summary = pl.DataFrame(
+        {
+            "metric": list(ma),
+            "baseline": [round(ma[k], 2) for k in ma],
+            "branch": [round(mb[k], 2) for k in ma],
+            "delta": [round(mb[k] - ma[k], 2) for k in ma],
+            "better": ["higher" if k in higher_better else "lower" for k in ma],
+        }
+    )
+    summary = summary.vstack(pl.DataFrame({
+        "metric": ["shifts that differ"], "baseline": [0.0], "branch": [float(moved.height)],
+        "delta": [float(moved.height)], "better": ["lower"],
+    }))
+    return Comparison(start, end, summary, fairness, gaps, clinicians, moved)
+
+
+def default_branch_path(workspace: str | Any) -> Any:
+    """``<folder>/<stem>.what-if.duckdb`` next to the workspace."""
+    from pathlib import Path
+
+    p = Path(workspace)
+    return p.with_name(f"{p.stem}.what-if.duckdb")
+
+
+def make_branch(baseline: str | Any, branch_path: str | Any, *, replace_existing: bool = False,
+                actor: str = "notebook") -> Workspace:
+    """Branch ``baseline`` to ``branch_path``; an existing branch OF THIS baseline may be replaced.
+
+    A file at ``branch_path`` that is not a branch of ``baseline`` is never
+    deleted (it could be someone's workspace).
+    """
+    from pathlib import Path
+
+    src, dst = Path(baseline), Path(branch_path)
+    if dst.resolve() == src.resolve():
+        raise ScenarioError(f"branch: {dst} is the baseline itself; give another path")
+    if dst.exists():
+        if not replace_existing:
+            raise ScenarioError(f"branch: {dst} already exists; delete it, choose another path or allow replacing")
+        try:
+            parent = Workspace.open(dst, read_only=True).meta().get("branch_parent")
+        except RotaccError:
+            parent = None
+        if parent != str(src.resolve()):
+            raise ScenarioError(f"branch: {dst} exists and is not a what-if branch of {src}; it was left alone")
+        dst.unlink()
+        wal = dst.with_name(dst.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+    return Workspace.open(src).branch(dst, actor=_actor(actor))
