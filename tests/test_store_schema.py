@@ -222,3 +222,12 @@ def test_update_and_delete_of_unknown_shift_ids_are_refused(workspace: Workspace
     with pytest.raises(RotaccError, match="severity"):
         with workspace.transaction("t") as tx:
             tx.add_alerts([{"kind": "x", "message": "m", "severity": "fatal"}])
+
+
+def test_reading_inside_an_open_transaction_shares_the_connection(workspace: Workspace) -> None:
+    """A snapshot may be loaded while this process holds the write transaction (no self-deadlock)."""
+    with workspace.transaction("t") as tx:
+        tx.insert_shifts([Shift(None, "P02", date(2026, 2, 16))])
+        snap = workspace.load_snapshot()  # sees committed data only
+    assert date(2026, 2, 16) not in {s.date for s in snap.shifts}
+    assert date(2026, 2, 16) in {s.date for s in workspace.load_snapshot().shifts}

@@ -11,6 +11,7 @@ The exact format is documented in ``docs/data-format.md``.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import tomllib
 from collections import defaultdict
@@ -108,6 +109,8 @@ class ReadResult:
 
 def _cell_text(v: Any) -> str:
     """Normalise an xlsx cell (or CSV string) to the text the validators read."""
+    if type(v) is str:
+        return v.strip()
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -242,14 +245,18 @@ class _Checker:
             return _BAD
 
 
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INT_RE = re.compile(r"[+-]?\d+")
+
+
 def _date(text: str) -> date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not _DATE_RE.fullmatch(text):
         raise ValueError
     return date.fromisoformat(text)
 
 
 def _int(text: str) -> int:
-    if not re.fullmatch(r"[+-]?\d+", text):
+    if not _INT_RE.fullmatch(text):
         raise ValueError
     return int(text)
 
@@ -301,10 +308,19 @@ def _ids(text: str) -> tuple[str, ...]:
     return out
 
 
+@functools.cache
 def _enum(cls):
-    return lambda text: cls.parse(text, cls.__name__)
+    """A fast parser for a string enum (dict lookup; falls back to ``cls.parse`` for the error)."""
+    members = {m.value: m for m in cls}
+
+    def parse(text: str):
+        found = members.get(text.upper())
+        return found if found is not None else cls.parse(text, cls.__name__)
+
+    return parse
 
 
+@functools.cache
 def _accepted(cls) -> str:
     return "one of " + ", ".join(m.value for m in cls) + " (any case)"
 

@@ -520,9 +520,17 @@ def _days(values: list[str] | None) -> tuple[Weekday, ...]:
     return tuple(Weekday[v] for v in values or ())
 
 
-def read_snapshot(con: duckdb.DuckDBPyConnection) -> PracticeSnapshot:
-    """Build a snapshot from an open connection (shared by load_snapshot and the importer's checks)."""
+def read_snapshot(con: duckdb.DuckDBPyConnection, shifts_between: tuple[date, date] | None = None) -> PracticeSnapshot:
+    """Build a snapshot from an open connection (shared by load_snapshot and the importer's checks).
+
+    ``shifts_between=(lo, hi)`` loads only the shifts dated in ``[lo, hi]`` (everything
+    else in full): workflows that validate one change need only the weeks around it,
+    and reading every shift of a long-lived workspace dominates their cost.
+    """
     q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+    shift_filter = "" if shifts_between is None else (
+        f" WHERE date BETWEEN DATE '{shifts_between[0].isoformat()}' AND DATE '{shifts_between[1].isoformat()}'"
+    )
     settings = from_json_values(dict(q("SELECT key, CAST(value AS VARCHAR) FROM settings")))
     version = int(q("SELECT value FROM meta WHERE key = 'data_version'")[0][0])
     snap = PracticeSnapshot(
@@ -551,7 +559,7 @@ def read_snapshot(con: duckdb.DuckDBPyConnection) -> PracticeSnapshot:
             LocumBooking(r[0], r[1], tuple(sorted(r[2])))
             for r in q("SELECT booking_id, clinician_id, dates FROM locum_bookings")
         ),
-        shifts=tuple(_shift_from_row(r) for r in q(f"SELECT {_SHIFT_COLS} FROM shifts")),
+        shifts=tuple(_shift_from_row(r) for r in q(f"SELECT {_SHIFT_COLS} FROM shifts{shift_filter}")),
         leave_adjustments=tuple(
             LeaveAdjustment(*r) for r in q("SELECT adjustment_id, term_id, amount, reason FROM leave_adjustments")
         ),
