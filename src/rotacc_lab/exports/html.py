@@ -98,8 +98,8 @@ def _notes_html(result: ReportResult) -> str:
 
 
 def _script_json(spec: dict) -> str:
-    """JSON safe to place inside a <script> element."""
-    return json.dumps(spec, default=str).replace("</", "<\\/")
+    """JSON safe inside a <script> element: ``<``, ``>`` and ``&`` become JSON unicode escapes."""
+    return json.dumps(spec, default=str).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_bundle(

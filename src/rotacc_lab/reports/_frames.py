@@ -295,20 +295,16 @@ def clinician_days(snap: PracticeSnapshot, start: date, end: date) -> pl.DataFra
 
 
 def mean_wte(snap: PracticeSnapshot, start: date, end: date, term_types: list[str] | None = None) -> pl.DataFrame:
-    """``clinician_id, wte, term_type`` per clinician with a term in range.
+    """``clinician_id, wte`` per clinician with a term covering a working day in range.
 
     ``wte`` is the mean WTE over the working days in range covered by a term
-    (so a 60 % → 80 % change halfway counts 0.70); ``term_type`` is the type
-    covering the most of those days. With ``term_types``, only days covered by
-    those term types count.
+    (so a 60 % → 80 % change halfway counts 0.70). With ``term_types``, only
+    days covered by those term types count.
     """
     cd = clinician_days(snap, start, end).filter(pl.col("term_id").is_not_null())
     if term_types is not None:
         cd = cd.filter(pl.col("term_type").is_in(term_types))
-    return cd.group_by("clinician_id").agg(
-        wte=pl.col("wte").mean(),
-        term_type=pl.col("term_type").mode().sort().first(),
-    )
+    return cd.group_by("clinician_id").agg(wte=pl.col("wte").mean())
 
 
 def data_extent(snap: PracticeSnapshot) -> tuple[date, date] | None:
