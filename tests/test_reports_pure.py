@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -13,9 +13,12 @@ from _reports_helpers import END, START, tiny_snapshot
 from rotacc_lab.domain import (
     Clinician,
     ClinicianType,
+    Duration,
     PracticeSnapshot,
     Settings,
     Shift,
+    ShiftStatus,
+    ShiftType,
     TermType,
     Weekday,
     WorkingTerm,
@@ -229,23 +232,53 @@ def test_weekend_only_range_keeps_the_documented_columns(snap, fn, module):
 # --------------------------------------------------------------------------- properties on generated practices
 
 
-@settings(max_examples=25, deadline=None)
+_SHIFT = st.tuples(
+    st.integers(0, 40),  # clinician index (mod the number of clinicians)
+    st.integers(0, 69),  # day offset from the first Monday
+    st.sampled_from(list(ShiftType)),
+    st.booleans(),  # half day
+    st.sampled_from(list(ShiftStatus)),
+)
+
+
+@settings(max_examples=30, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
     partners=st.integers(1, 6),
     salaried=st.integers(0, 3),
     offset=st.integers(0, 20),
     days=st.integers(0, 60),
+    raw_shifts=st.lists(_SHIFT, max_size=120),
 )
-def test_reports_agree_with_each_other(seed, partners, salaried, offset, days):
+def test_reports_agree_with_each_other(seed, partners, salaried, offset, days, raw_shifts):
     start = date(2026, 1, 5)
-    snap = synthetic_practice(partners, salaried, start=start, weeks=10, seed=seed, with_shifts=True)
-    lo = date.fromordinal(start.toordinal() + offset)
-    hi = date.fromordinal(lo.toordinal() + days)
+    base = synthetic_practice(partners, salaried, start=start, weeks=10, seed=seed)
+    ids = [c.clinician_id for c in base.clinicians]
+    unique = {(ids[i % len(ids)], start + timedelta(days=d)): (t, h, stt) for i, d, t, h, stt in raw_shifts}
+    shifts = tuple(
+        Shift(n, cid, day, t, Duration.HALF if h else Duration.FULL, stt)
+        for n, ((cid, day), (t, h, stt)) in enumerate(sorted(unique.items()), start=1)
+    )
+    snap = base.with_shifts(shifts)
+    lo = start + timedelta(days=offset)
+    hi = lo + timedelta(days=days)
     staffing = report_staffing_overview(snap, lo, hi)
     weekly = report_weekly_availability(snap, lo, hi)
-    # every doctor-day in the staffing view is a working day of someone in the weekly view
-    assert weekly["working_amount"].sum() == pytest.approx(staffing["doctors_working"].sum())
+    # independent count: non-cancelled STANDARD/DUTY shifts on working days in range
+    expected = sum(
+        s.amount for s in shifts
+        if s.status is not ShiftStatus.CANCELLED and s.shift_type.counts_toward_minimum
+        and lo <= s.date <= hi and s.date.weekday() < 5 and s.date not in snap.bank_holidays
+    )
+    assert staffing["doctors_working"].sum() == pytest.approx(float(expected))
+    # every doctor-day of a clinician with a term is a working day in the weekly view
+    with_term = set(weekly["clinician_id"])
+    assert weekly["working_amount"].sum() == pytest.approx(float(sum(
+        s.amount for s in shifts
+        if s.clinician_id in with_term and s.status is not ShiftStatus.CANCELLED
+        and s.shift_type.counts_toward_minimum and lo <= s.date <= hi and s.date.weekday() < 5
+        and s.date not in snap.bank_holidays
+    )))
     # the four categories partition each clinician's working days in the week
     days_per_week = staffing.group_by("week").len()
     joined = weekly.join(days_per_week, on="week", how="left")
@@ -260,6 +293,11 @@ def test_reports_agree_with_each_other(seed, partners, salaried, offset, days):
         assert monday["fair_share"].sum() == pytest.approx(monday["mondays"].sum(), abs=0.01 * monday.height)
         assert monday["deviation"].sum() == pytest.approx(0, abs=0.01 * monday.height)
     duty = report_duty_fairness(snap, lo, hi)
+    expected_duty = sum(
+        s.amount for s in shifts
+        if s.status is not ShiftStatus.CANCELLED and s.shift_type is ShiftType.DUTY and lo <= s.date <= hi
+    )
+    assert duty["duty_days"].sum() == pytest.approx(float(expected_duty))
     adjusted = duty.filter(pl.col("duty_days_wte").is_not_null())
     if adjusted.height:
         assert adjusted["deviation"].sum() == pytest.approx(0, abs=0.01 * adjusted.height)
