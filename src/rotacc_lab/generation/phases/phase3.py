@@ -59,8 +59,8 @@ class Decision:
 
     day: date
     chosen: str
-    #: (clinician_id, completion, deficiency) of every clinician in the pool chosen from
-    pool: tuple[tuple[str, float, float], ...]
+    #: the clinicians the choice was made from (positive-deficiency candidates, or all eligible)
+    pool: tuple[str, ...]
     #: True when the pool was the positive-deficiency candidates, False for the fallback to the minimum
     positive_only: bool
     #: (clinician_id, completion) of every eligible clinician that day, whatever their deficiency
@@ -200,7 +200,7 @@ def phase3(snapshot: PracticeSnapshot, ledger: RotaLedger, start: date, end: dat
             Decision(
                 d,
                 chosen,
-                tuple((c, comp[c], target[c] - total[c]) for c in pool),
+                tuple(pool),
                 positive_only,
                 tuple(comp.items()),
             )
