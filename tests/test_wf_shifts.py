@@ -184,3 +184,23 @@ def test_notifications_only_inside_fixed_period(workspace):
     adj.move_shift(workspace, inside.shift_id, to_date=date(2026, 2, 16), actor="alice", today=TODAY)
     bodies = [x["body"] for x in list_outbox(workspace)]
     assert any("Thu 2026-02-12: standard shift moved to Mon 2026-02-16" in b for b in bodies)
+
+
+def test_weekly_maximum_and_far_future_bank_holiday_through_the_workspace(tmp_path):
+    """The windowed snapshot still sees the whole week, and bank holidays of years the data does not reach."""
+    from conftest import TINY_FILES, write_practice_folder
+
+    from rotacc_lab.store import Workspace, import_source
+
+    terms = TINY_FILES["working_terms.csv"].replace("T02,P02,PARTNER,2025-04-01,,80,,,Fri,,,2,4,6",
+                                                    "T02,P02,PARTNER,2025-04-01,,80,,,Fri,,,2,2,6")
+    folder = write_practice_folder(tmp_path / "src", **{"working_terms.csv": terms})
+    import_source(tmp_path / "w.duckdb", folder, actor="test")
+    ws = Workspace.open(tmp_path / "w.duckdb")
+    adj.add_shift(ws, "P02", date(2026, 2, 16), actor="alice")   # Mon
+    adj.add_shift(ws, "P02", date(2026, 2, 19), actor="alice")   # Thu
+    with pytest.raises(adj.WorkflowError, match="would have 3 shifts in the week of 2026-02-16"):
+        adj.add_shift(ws, "P02", date(2026, 2, 17), actor="alice")
+    adj.add_shift(ws, "P02", date(2026, 2, 23), actor="alice")   # next week is fine
+    with pytest.raises(adj.WorkflowError, match="2031-12-25 is a bank holiday"):
+        adj.add_shift(ws, "P01", date(2031, 12, 25), actor="alice")

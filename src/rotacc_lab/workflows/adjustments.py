@@ -21,6 +21,10 @@ from ..domain import Duration, PracticeSnapshot, Shift, ShiftStatus, ShiftType, 
 from ..errors import RotaccError
 from ..store.workspace import Tx, Workspace, read_snapshot
 from .notifications import ShiftChange, queue_for_changes
+from .policy import holidays_for
+
+#: shifts this many days either side of the dates an operation touches are loaded (a Mon-Sun week)
+WINDOW_DAYS = 7
 
 #: entities that workflows write audit rows for (see :func:`history`)
 AUDITED_ENTITIES = ("shift", "leave", "swap_request", "locum_booking", "outbox", "alert")
@@ -80,8 +84,9 @@ def eligibility_problems(
     problems: list[str] = []
     if clinician_id not in snap.clinician_by_id:
         return [f"{clinician_id!r} is not a clinician of this workspace"]
-    if not is_working_day(day, snap.bank_holidays):
-        kind = "a bank holiday" if day in snap.bank_holidays else "a weekend day"
+    hols = holidays_for(snap, day, day)
+    if not is_working_day(day, hols):
+        kind = "a bank holiday" if day in hols else "a weekend day"
         problems.append(f"{day.isoformat()} is {kind}, not a working day")
         return problems
     term = snap.term_on(clinician_id, day)
@@ -107,6 +112,29 @@ def eligibility_problems(
                 f"above the weekly maximum of {term.max_shifts_per_week} (term {term.term_id})"
             )
     return problems
+
+
+def snapshot_around(tx: Tx, days: Iterable[date] = (), shift_ids: Iterable[int | None] = ()) -> PracticeSnapshot:
+    """The practice as seen inside ``tx``, with shifts loaded only around the dates involved.
+
+    Everything except shifts is loaded in full; shifts are loaded for
+    ``[min - WINDOW_DAYS, max + WINDOW_DAYS]`` over ``days`` and the dates of
+    ``shift_ids`` - enough for every check a single change needs (same day,
+    same week, the leave range), without reading years of rota.
+    """
+    dates = list(days)
+    ids = [int(i) for i in shift_ids if i is not None]
+    if ids:
+        found = dict(tx.con.execute(
+            "SELECT shift_id, date FROM shifts WHERE shift_id IN (SELECT UNNEST(?::BIGINT[]))", [ids]).fetchall())
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise WorkflowError(f"shift_id: {missing[0]} does not exist in this workspace")
+        dates += found.values()
+    if not dates:
+        return read_snapshot(tx.con)
+    pad = timedelta(days=WINDOW_DAYS)
+    return read_snapshot(tx.con, shifts_between=(min(dates) - pad, max(dates) + pad))
 
 
 def require_eligible(snap: PracticeSnapshot, clinician_id: str, day: date, **kwargs) -> None:
@@ -171,7 +199,7 @@ def add_shift(
     stype = ShiftType.parse(shift_type, "shift_type")
     dur = Duration.parse(duration, "duration")
     with ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = snapshot_around(tx, [day])
         require_clinician(snap, clinician_id)
         require_eligible(snap, clinician_id, day)
         new = Shift(None, clinician_id, day, stype, dur, ShiftStatus.SCHEDULED, bool(pinned), user_origin(actor))
@@ -193,7 +221,7 @@ def move_shift(
     if to_date is None and to_clinician is None:
         raise WorkflowError("move: give --to-date and/or --to-clinician")
     with ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = snapshot_around(tx, [to_date] if to_date else [], [shift_id])
         before = get_shift(snap, shift_id)
         if not is_live(before):
             raise WorkflowError(f"shift_id: {shift_id} is CANCELLED; only live shifts can be moved")
@@ -210,7 +238,7 @@ def delete_shift(ws: Workspace, shift_id: int, *, actor: str, today: date | None
     """Delete a shift (pinned ones too: a person decided it); returns the deleted shift."""
     actor = require_actor(actor)
     with ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = snapshot_around(tx, shift_ids=[shift_id])
         before = get_shift(snap, shift_id)
         ChangeSet(deletes=[before]).apply(tx, snap, reason=f"shift deleted by {actor}", today=today)
         return before
@@ -220,7 +248,7 @@ def set_pinned(ws: Workspace, shift_id: int, pinned: bool, *, actor: str) -> Shi
     """Pin (keep through regeneration) or unpin a shift. Not notified: the rota itself is unchanged."""
     actor = require_actor(actor)
     with ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = snapshot_around(tx, shift_ids=[shift_id])
         before = get_shift(snap, shift_id)
         if before.is_pinned == pinned:
             raise WorkflowError(f"shift_id: {shift_id} is already {'pinned' if pinned else 'unpinned'}")

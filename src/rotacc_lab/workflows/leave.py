@@ -35,8 +35,8 @@ from decimal import Decimal
 
 from ..calculations.leave import leave_amount, remaining_leave
 from ..domain import Duration, Leave, LeaveStatus, LeaveType, PracticeSnapshot, Shift
-from ..store.workspace import Tx, Workspace, read_snapshot
-from .adjustments import ChangeSet, WorkflowError, is_live, require_actor, require_clinician
+from ..store.workspace import Tx, Workspace
+from .adjustments import ChangeSet, WorkflowError, is_live, require_actor, require_clinician, snapshot_around
 from .policy import LeavePolicy, LeaveRequest, PolicyDecision, evaluate
 
 #: longest single request accepted (calendar days)
@@ -82,6 +82,14 @@ def _set_status(tx: Tx, lv: Leave, status: LeaveStatus, note: str | None) -> Lea
         after["note"] = note
     tx.audit("leave", lv.leave_id, status.value.lower(), leave_row(lv), after)
     return new
+
+
+def _snapshot_for_leave(tx: Tx, leave_id: str) -> PracticeSnapshot:
+    """The practice inside ``tx`` with shifts loaded around the dates of one leave row."""
+    row = tx.con.execute("SELECT start_date, end_date FROM leave WHERE leave_id = ?", [leave_id]).fetchone()
+    if row is None:
+        raise WorkflowError(f"leave_id: {leave_id!r} does not exist in this workspace")
+    return snapshot_around(tx, row)
 
 
 def check_quota(snap: PracticeSnapshot, request: Leave) -> None:
@@ -144,8 +152,10 @@ def submit(
     lid = leave_id or f"LV-{uuid.uuid4().hex[:10]}"
     request = Leave(lid, clinician_id, ltype, start, end, LeaveStatus.PENDING,
                     Duration.HALF if half_day else Duration.FULL)
+    if end < start:
+        raise WorkflowError(f"end: {end} is before start {start}; give an end on or after the start")
     with _SERIAL, ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = snapshot_around(tx, [start, end])
         if any(lv.leave_id == lid for lv in snap.leave):
             raise WorkflowError(f"leave_id: {lid!r} already exists; choose another id")
         _validate(snap, request)
@@ -205,7 +215,7 @@ def approve(ws: Workspace, leave_id: str, *, actor: str, note: str | None = None
     """Approve a PENDING request (quota re-checked against the current balance)."""
     actor = require_actor(actor)
     with _SERIAL, ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = _snapshot_for_leave(tx, leave_id)
         lv = _find(snap, leave_id)
         if lv.status is not LeaveStatus.PENDING:
             raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING leave can be approved")
@@ -217,7 +227,7 @@ def reject(ws: Workspace, leave_id: str, *, actor: str, reason: str | None = Non
     """Reject a PENDING request."""
     actor = require_actor(actor)
     with _SERIAL, ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = _snapshot_for_leave(tx, leave_id)
         lv = _find(snap, leave_id)
         if lv.status is not LeaveStatus.PENDING:
             raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING leave can be rejected")
@@ -228,7 +238,7 @@ def cancel(ws: Workspace, leave_id: str, *, actor: str, reason: str | None = Non
     """Cancel PENDING or APPROVED leave; approved leave raises a rebalance alert for its range."""
     actor = require_actor(actor)
     with _SERIAL, ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = _snapshot_for_leave(tx, leave_id)
         lv = _find(snap, leave_id)
         if lv.status not in (LeaveStatus.PENDING, LeaveStatus.APPROVED):
             raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING or APPROVED leave can be cancelled")

@@ -17,8 +17,15 @@ from datetime import date
 from typing import Iterable
 
 from ..domain import Duration, LocumBooking, Shift, ShiftStatus, ShiftType
-from ..store.workspace import Workspace, read_snapshot
-from .adjustments import ChangeSet, WorkflowError, eligibility_problems, require_actor, require_clinician
+from ..store.workspace import Workspace
+from .adjustments import (
+    ChangeSet,
+    WorkflowError,
+    eligibility_problems,
+    require_actor,
+    require_clinician,
+    snapshot_around,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ def book_locum(
         raise WorkflowError("dates: none given; give at least one date (YYYY-MM-DD)")
     bid = booking_id or f"LB-{uuid.uuid4().hex[:10]}"
     with ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = snapshot_around(tx, days)
         require_clinician(snap, clinician_id)
         if any(b.booking_id == bid for b in snap.locum_bookings):
             raise WorkflowError(f"booking_id: {bid!r} already exists; choose another id")

@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..calendar import daterange, is_working_day
+from ..calendar import bank_holidays, daterange, is_working_day
 from ..domain import LeaveStatus, LeaveType, PracticeSnapshot, Shift, ShiftStatus, Weekday
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -246,6 +246,15 @@ class PolicyDecision:
         return [f.message for f in self.failures]
 
 
+def holidays_for(snapshot: PracticeSnapshot, start: date, end: date) -> frozenset[date]:
+    """Bank holidays of the practice's nation for the years of ``[start, end]`` (plus the snapshot's own).
+
+    ``PracticeSnapshot.bank_holidays`` only covers the years its data touches; a
+    request or change may fall in a year the data does not reach yet.
+    """
+    return snapshot.bank_holidays | bank_holidays(snapshot.settings.uk_nation, range(start.year, end.year + 1))
+
+
 def _days_text(days: list[date]) -> str:
     if len(days) == 1:
         return f"{days[0].isoformat()} is"
@@ -265,7 +274,7 @@ def evaluate(
     itself, when it has already been inserted as PENDING).
     """
     failures: list[RuleFailure] = []
-    bank_hols = snapshot.bank_holidays
+    bank_hols = holidays_for(snapshot, request.start_date, request.end_date)
     work_days = [d for d in daterange(request.start_date, request.end_date) if is_working_day(d, bank_hols)]
 
     if not policy.auto_approve:

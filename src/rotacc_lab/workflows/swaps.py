@@ -30,10 +30,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from ..domain import PracticeSnapshot, Shift
-from ..store.workspace import Tx, Workspace, read_snapshot
+from ..store.workspace import Tx, Workspace
 from .adjustments import (
     ChangeSet,
     WorkflowError,
+    snapshot_around,
     eligibility_problems,
     get_shift,
     is_live,
@@ -123,7 +124,7 @@ def request_swap(
         raise WorkflowError("swap: give exactly one of --to (give the shift away) or --with-shift (exchange)")
     sid = swap_id or f"SW-{uuid.uuid4().hex[:10]}"
     with ws.transaction(actor) as tx:
-        snap = read_snapshot(tx.con)
+        snap = snapshot_around(tx, shift_ids=[shift_a, shift_b])
         require_clinician(snap, requester, "requester")
         if tx.con.execute("SELECT 1 FROM swap_requests WHERE swap_id = ?", [sid]).fetchone():
             raise WorkflowError(f"swap_id: {sid!r} already exists; choose another id")
@@ -168,7 +169,7 @@ def approve_swap(ws: Workspace, swap_id: str, *, actor: str, note: str | None = 
     actor = require_actor(actor)
     with ws.transaction(actor) as tx:
         req = _requested(tx, swap_id, "approved")
-        snap = read_snapshot(tx.con)
+        snap = snapshot_around(tx, shift_ids=[req.shift_a, req.shift_b])
         updates = _plan(snap, req)
         ChangeSet(updates=updates).apply(tx, snap, reason=f"swap {swap_id} approved by {actor}", today=today)
         return _decide(tx, req, "APPROVED", actor, note)
