@@ -32,6 +32,8 @@ COMMAND_MODULES = [
     "dashboards",
     "generation",
     "workflows",
+    "notebooks",
+    "scale",
 ]
 
 for _name in COMMAND_MODULES:

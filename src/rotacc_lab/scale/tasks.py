@@ -116,10 +116,10 @@ def task_columns(task: TaskSpec, practice: str | None = None, weights: dict[str,
 
 
 def error_result(task: TaskSpec, error: str, practice: str | None = None, wall_s: float | None = None,
-                 worker: str | None = None) -> TaskResult:
+                 worker: str | None = None, weights: dict[str, int] | None = None) -> TaskResult:
     """The row of a task that failed (or never ran: a lost worker, a cancelled future)."""
     row = {k: None for k in RESULT_SCHEMA}
-    row.update(task_columns(task, practice))
+    row.update(task_columns(task, practice, weights))
     row.update(status="error", error=error[:4000], wall_s=wall_s, worker=worker)
     return row, []
 
@@ -167,12 +167,12 @@ def run_task(payload: bytes | PracticeSnapshot, task: TaskSpec) -> TaskResult:
 
     t0 = time.perf_counter()
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    practice = None
+    practice = weights = None
     try:
         base = unpack_snapshot(payload)
         practice = base.settings.practice_name
+        weights = effective_weights(base, task)
         snap = task.scenario.apply(base)
-        weights = effective_weights(snap, task)
         optimiser = OptimiserSettings(
             time_limit_seconds=task.time_limit_seconds,
             num_workers=1 if task.reproducible else task.solver_workers,
@@ -183,7 +183,7 @@ def run_task(payload: bytes | PracticeSnapshot, task: TaskSpec) -> TaskResult:
                  optimiser=optimiser)
         metrics, avail = report_metrics(after_plan(snap, p), task.start, task.end)
     except Exception as err:  # noqa: BLE001 - the error is the result
-        return error_result(task, f"{type(err).__name__}: {err}", practice, time.perf_counter() - t0, worker)
+        return error_result(task, f"{type(err).__name__}: {err}", practice, time.perf_counter() - t0, worker, weights)
 
     rep = p.solve_report
     row = task_columns(task, practice, weights)
