@@ -235,3 +235,31 @@ def test_cli_generate_and_errors(workspace, tmp_path):
     res = runner.invoke(app, ["rebalance", path, "--start", "2026-03-02", "--end", "2026-03-27", "--today",
                               "2026-01-05", "--phases", "1,2,3,4,6"])
     assert res.exit_code == 0 and "shift_change" in res.output and "P01" in res.output, res.output
+
+
+@pytest.mark.slow
+def test_cli_ctrl_c_during_phase5_fails_the_run_and_writes_nothing(tmp_path):
+    """A real SIGINT to ``rotacc-lab generate`` while CP-SAT is solving the demo year."""
+    import signal
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo"
+    path = tmp_path / "demo.duckdb"
+    import_source(path, demo, actor="t")
+    before = view(Workspace.open(path).load_snapshot().shifts)
+    exe = Path(sys.executable).with_name("rotacc-lab")
+    proc = subprocess.Popen([str(exe), "generate", str(path), "--start", "2026-01-05", "--end", "2026-12-25",
+                             "--time-limit", "300", "--today", "2026-01-01"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = ""
+    while "phase 5" not in seen:  # the progress bar names the phase it is in
+        ch = proc.stderr.read(1)
+        assert ch, f"generate ended before phase 5: {seen[-500:]}"
+        seen += ch
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=280)
+    assert proc.returncode == 130, seen + err
+    assert "interrupted: the run is marked FAILED and nothing was written" in err
+    ws = Workspace.open(path)
+    (run,) = ws.list_runs()
+    assert (run["status"], run["error"]) == ("FAILED", "interrupted")
+    assert view(ws.load_snapshot().shifts) == before
