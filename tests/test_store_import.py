@@ -288,3 +288,23 @@ def test_cli_init_export_branch_history_runs_alerts(tmp_path: Path, tiny_folder:
     assert res.exit_code == 0 and "no alerts" in res.output
     res = runner.invoke(_cli(), ["history", str(tmp_path / "missing.duckdb"), "shift", "1"])
     assert res.exit_code == 2 and "missing.duckdb does not exist" in res.output
+
+
+def test_crash_during_write_leaves_workspace_untouched(workspace: Workspace, tmp_path: Path, monkeypatch) -> None:
+    """Fault injection: the write into the temporary copy fails half-way; the original is byte-identical."""
+    from rotacc_lab.store import importer
+
+    real = importer._replace_practice
+
+    def half_then_crash(con, snap, actor, source):
+        real(con, snap, actor, source)  # the temporary copy is fully written ...
+        raise OSError("disk full")  # ... but the process fails before os.replace
+
+    monkeypatch.setattr(importer, "_replace_practice", half_then_crash)
+    folder = write_practice_folder(tmp_path / "v2", **edit("clinicians.csv", "Dr Ada Partner", "Dr Ada Renamed"))
+    before = sha(workspace.path)
+    with pytest.raises(OSError, match="disk full"):
+        import_source(workspace.path, folder)
+    assert sha(workspace.path) == before
+    assert not [p for p in workspace.path.parent.iterdir() if p.name.startswith(".")]
+    assert workspace.load_snapshot().clinician("P01").name == "Dr Ada Partner"
