@@ -374,6 +374,94 @@ def validate_report_params(workspace: object, month: object) -> ReportParams:
     return ReportParams(path, str(month).strip(), d0, d1)
 
 
+@dataclass(frozen=True)
+class WhatIfParams:
+    """Validated parameters of ``what_if.ipynb`` (changes parsed and checked against the baseline)."""
+
+    workspace: Path
+    branch: Path
+    replace_branch: bool
+    start: date
+    end: date
+    changes: tuple[Any, ...]
+    baseline_mode: str
+    seed: int
+    time_limit: float
+    workers: int
+
+
+#: how the what-if baseline rota is obtained
+BASELINE_MODES = ("replan", "stored")
+
+
+def validate_what_if_params(workspace: object, start: object, end: object, changes: object,
+                            branch: object = None, replace_branch: object = True, baseline_mode: object = "replan",
+                            seed: object = 0, time_limit: object = 5.0, workers: object = 1) -> WhatIfParams:
+    """Check ``what_if.ipynb``'s parameters; each change is parsed and checked against the baseline."""
+    __tracebackhide__ = True
+    d0, d1 = validate_range(start, end)
+    seed_ = validate_seed(seed)
+    limit = validate_time_limit(time_limit, allow_none=False)
+    n_workers = _workers(workers)
+    replace_ = _bool(replace_branch, "replace_branch")
+    if baseline_mode not in BASELINE_MODES:
+        raise ParameterError(f"baseline_mode: {baseline_mode!r} is not accepted; give one of {', '.join(BASELINE_MODES)}")
+    path = validate_workspace(workspace)
+    from .scenarios import ScenarioError, default_branch_path, parse_changes
+    from .store import Workspace
+
+    target = default_branch_path(path) if branch is None else validate_workspace(branch, param="branch",
+                                                                                  must_exist=False)
+    if Path(target).resolve() == path.resolve():
+        raise ParameterError(f"branch: {str(branch)!r} is the baseline workspace itself; give another path")
+    try:
+        parsed = parse_changes(changes, Workspace.open(path, read_only=True).load_snapshot())  # type: ignore[arg-type]
+    except ScenarioError as err:
+        raise ParameterError(str(err)) from None
+    if not parsed:
+        raise ParameterError("changes: empty; give at least one change, e.g. "
+                             '[{"kind": "minimum", "weekday": "Mon", "doctors": 7}]')
+    return WhatIfParams(path, Path(target), replace_, d0, d1, tuple(parsed), str(baseline_mode), seed_,
+                        float(limit or 5.0), 1 if n_workers is None else n_workers)
+
+
+@dataclass(frozen=True)
+class TuningParams:
+    """Validated parameters of ``objective_weights.ipynb``."""
+
+    workspace: Path
+    start: date
+    end: date
+    grid: Any
+    seed: int
+    time_limit: float
+    save_to: Path | None
+
+
+def validate_tuning_params(workspace: object, start: object, end: object, grid: object, seed: object = 0,
+                           time_limit: object = 5.0, save_to: object = None) -> TuningParams:
+    """Check ``objective_weights.ipynb``'s parameters (``save_to``: a workspace to save the chosen weights in)."""
+    __tracebackhide__ = True
+    d0, d1 = validate_range(start, end)
+    g = validate_grid(grid)
+    seed_ = validate_seed(seed)
+    limit = validate_time_limit(time_limit, allow_none=False)
+    path = validate_workspace(workspace)
+    target = None if save_to is None else validate_workspace(save_to, param="save_to")
+    return TuningParams(path, d0, d1, g, seed_, float(limit or 5.0), target)
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (the what-if notebook proves the baseline was not modified)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 # --------------------------------------------------------------------------- progress
 
 
@@ -533,6 +621,89 @@ def show_markdown(text: str) -> None:
     display(Markdown(text))
 
 
+#: report name -> short heading for the monthly report
+REPORT_HEADINGS = {
+    "staffing-overview": "Staffing: were there enough doctors each day?",
+    "weekly-availability": "Weekly availability: how each working day was spent",
+    "partner-wte": "Partner WTE: target, worked and scheduled",
+    "partner-wte-availability": "Fair share of shifts by availability",
+    "partner-wte-availability-chart": "Fair share of shifts by availability (chart)",
+    "monday-balance": "Mondays: are they shared fairly?",
+    "duty-fairness": "Duty: who carried it?",
+    "remaining-leave": "Annual leave remaining",
+    "alerts": "Alerts raised by generation runs",
+}
+
+
+def _fmt(x: object) -> str:
+    if isinstance(x, float):
+        return f"{x:.2f}".rstrip("0").rstrip(".")
+    return str(x)
+
+
+def report_narrative(result: Any) -> str:
+    """One or two sentences that say what a computed report shows (figures taken from its frame)."""
+    import polars as pl
+
+    f: pl.DataFrame = result.frame
+    name = result.name
+    if f.height == 0:
+        return "No rows in this month."
+    if name == "staffing-overview":
+        below = int(f["below_minimum"].sum())
+        floor = int(f["below_66"].sum())
+        worst = f.sort("surplus").row(0, named=True)
+        text = f"{f.height} working day(s); {below} below the minimum, {floor} below the 66 % floor."
+        if below:
+            text += f" Worst: {worst['date']} ({_fmt(worst['doctors_working'])} of {worst['minimum']} needed)."
+        return text
+    if name == "weekly-availability":
+        weeks = f.select("week", "week_surplus").unique().sort("week")
+        short = weeks.filter(pl.col("week_surplus") < 0).height
+        return f"{weeks.height} week(s); {short} with fewer doctor-days than the weekly minimum."
+    if name == "partner-wte":
+        counts = f.group_by("status").len().sort("status")
+        parts = ", ".join(f"{r['len']} {r['status']}" for r in counts.iter_rows(named=True))
+        return f"{f.height} partner(s): {parts}."
+    if name.startswith("partner-wte-availability"):
+        total = result.notes.get("sum_abs_fair_difference")
+        top = f.sort(pl.col("fair_difference").abs(), descending=True).row(0, named=True)
+        return (f"Σ |fair difference| = {_fmt(total)} shifts; furthest from a fair share: {top['clinician_id']} "
+                f"({_fmt(top['fair_difference'])}).")
+    if name == "monday-balance":
+        return (f"{f.height} partner(s); Monday-equivalency spread {_fmt(float(f['spread'].max() or 0))} "
+                "(max − min of Mondays ÷ WTE).")
+    if name == "duty-fairness":
+        dev = f.filter(pl.col("deviation").is_not_null())
+        if dev.height == 0:
+            return f"{f.height} clinician(s); no duty recorded."
+        top = dev.sort(pl.col("deviation").abs(), descending=True).row(0, named=True)
+        return (f"{_fmt(float(f['duty_days'].sum()))} duty day(s) over {f.height} clinician(s); largest WTE-adjusted "
+                f"deviation from the mean: {top['clinician_id']} ({_fmt(top['deviation'])}).")
+    if name == "remaining-leave":
+        col = "remaining_including_pending"
+        known = f.filter(pl.col(col).is_not_null())
+        if known.height == 0:
+            return f"{f.height} clinician(s); no entitlements recorded."
+        low = known.sort(col).row(0, named=True)
+        return f"{f.height} clinician(s); least remaining (pending included): {low['clinician_id']} ({_fmt(low[col])} {low.get('unit') or ''})."
+    if name == "alerts":
+        counts = f.group_by("severity").len().sort("severity")
+        return f"{f.height} alert(s): " + ", ".join(f"{r['len']} {r['severity']}" for r in counts.iter_rows(named=True)) + "."
+    return f"{f.height} row(s)."
+
+
+def show_report(result: Any, *, with_table: bool = True) -> None:
+    """Heading, narrative, chart (if any), notes and table of one computed report."""
+    heading = REPORT_HEADINGS.get(result.name, result.name)
+    show_markdown(f"## {heading}\n\n*{result.spec.description}*\n\n{report_narrative(result)}")
+    chart = result.chart()
+    if chart is not None:
+        show_chart(chart)
+    if with_table:
+        show_table(result.frame)
+
+
 # --------------------------------------------------------------------------- execution and HTML export
 
 
@@ -608,11 +779,22 @@ def vegalite_html(spec: Mapping[str, Any], element_id: str) -> str:
     )
 
 
+#: nbconvert's lab template without the scripts a report does not need (require.js, MathJax, Mermaid),
+#: so the file loads nothing from the network except the chart renderer
+_REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 def export_html(executed: str | Path, html_path: str | Path | None = None) -> Path:
     """Render an executed notebook to one HTML file: outputs only (no code cells, no prompts).
 
-    Vega-Lite chart outputs get an HTML rendering (see :func:`vegalite_html`);
-    images are embedded; tables are plain HTML. Returns the HTML path
+    The CSS is inlined, images are embedded, tables are plain HTML, and the
+    template loads no script (no require.js, MathJax or Mermaid). Vega-Lite
+    chart outputs get an HTML rendering (see :func:`vegalite_html`), the one
+    thing fetched from the network when the file is opened. Returns the HTML path
     (default: next to the notebook with ``.html``).
     """
     import nbformat
@@ -629,8 +811,11 @@ def export_html(executed: str | Path, html_path: str | Path | None = None) -> Pa
             if spec is not None and "text/html" not in data:
                 n += 1
                 data["text/html"] = vegalite_html(spec, f"rotacc-chart-{n}")
+    from jinja2 import DictLoader
+
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)
+                            embed_images=True, extra_loaders=[DictLoader({"rotacc_report.html.j2": _REPORT_TEMPLATE})],
+                            template_file="rotacc_report.html.j2")
     body, _ = exporter.from_notebook_node(nb)
     out.write_text(body, encoding="utf-8")
     return out
