@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from conftest import TINY_FILES, write_practice_folder
-from rotacc_lab.errors import Problem, ValidationError
+from rotacc_lab.errors import ValidationError
 from rotacc_lab.store import Workspace, export_folder, export_xlsx, import_source, read_source
 
 
