@@ -8,7 +8,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rotacc_lab.domain import LeaveStatus, ShiftType, TermType, Weekday
+from rotacc_lab.domain import ShiftType, TermType, Weekday
 from rotacc_lab.generation.pipeline import plan
 
 from _gen_helpers import apply_plan, practices

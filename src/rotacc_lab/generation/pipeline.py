@@ -368,7 +368,11 @@ def generate(
             reason = "interrupted"
         else:
             reason = f"{type(err).__name__}: {err}"
-        runs.fail_run(ws, run_id, reason)
+        try:
+            runs.fail_run(ws, run_id, reason)
+        except Exception as fail_err:  # keep the original error; say why the run could not be marked
+            err.add_note(f"(run {run_id} could not be marked FAILED: {fail_err}; clear it with "
+                         f"`rotacc-lab runs {ws.path} --fail {run_id}`)")
         raise
     return RunSummary(
         run_id=run_id,

@@ -24,7 +24,6 @@ from ...domain import (
     Weekday,
     WorkingTerm,
 )
-from ..ledger import RotaLedger
 
 
 @dataclass(frozen=True)
