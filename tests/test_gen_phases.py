@@ -275,3 +275,15 @@ def test_plan_alerts_below_minimum_and_floor():
     kinds = {(a["kind"], a["date"]) for a in p.alerts}
     assert ("below_floor", M) in kinds  # 1 doctor < ceil(0.66 * 3) = 2
     assert ("below_minimum", d(1)) not in kinds and ("below_floor", d(1)) in kinds  # 0 < ceil(0.66)=1
+
+
+def test_plan_alerts_far_from_target_and_overwrite_keeps_the_past():
+    # A works nowhere for four weeks at 100 %: about 14 shifts under target; B is on target-ish
+    snap = snapshot([partner("A", 100), partner("B", 20)], mins=(0, 0, 0, 0, 0), duty=0, post_bh=0,
+                    shifts=[shift(1, "B", d(0)), shift(2, "B", d(8)), shift(3, "B", d(15)), shift(4, "A", d(1))])
+    p = plan(snap, M, d(25), phases=(3,))
+    far = [a for a in p.alerts if a["kind"] == "far_from_target"]
+    assert [a["clinician_id"] for a in far] == ["A"] and "under target" in far[0]["message"]
+    kept = plan(snap, M, d(25), phases=(3,), overwrite=True, keep_before=d(10))
+    assert kept.deletes == [3]  # d(15) only; d(0), d(1), d(8) are before "today"
+    assert any("kept 3 unpinned shift(s) dated before 2026-03-12" in m for m in kept.messages)
