@@ -31,9 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Mapping
 
-import altair as alt
 import ipywidgets as widgets
-import polars as pl
 
 from ..errors import RotaccError, WorkspaceBusy
 from .loader import DEFAULT_PATIENCE, BusyEvent, WorkspaceData, load_workspace
@@ -70,20 +68,30 @@ class Section:
 
 
 def report_section(name: str, title: str, *, chart: bool = True, description: str | None = None) -> Section:
-    """A section showing the registered report ``name`` (its table, chart and summary notes)."""
-    from ..reports.registry import get_report, run_report
+    """A section showing the registered report ``name`` (its table, chart and summary notes).
 
-    spec = get_report(name)
+    Give ``description`` to keep the reports (polars, Altair) out of the import of
+    the dashboard: the page then appears before they are loaded, on the worker
+    thread. Without it the registry's description is used.
+    """
 
     def build(data: WorkspaceData, start: date, end: date) -> PanelContent:
+        from ..reports.registry import run_report
+
         result = run_report(name, data.snapshot, start, end, alerts=data.alerts)
         return PanelContent(result.frame, result.chart() if chart else None, dict(result.notes))
 
-    return Section(name, title, build, spec.description if description is None else description)
+    if description is None:
+        from ..reports.registry import get_report
+
+        description = get_report(name).description
+    return Section(name, title, build, description)
 
 
 def _report_fairness(data: WorkspaceData, start: date, end: date) -> PanelContent:
     """Report fairness (optimiser S11): each partner's fair difference = actual − fair share."""
+    import altair as alt
+
     from ..reports.registry import run_report
 
     result = run_report("partner-wte-availability", data.snapshot, start, end)
@@ -142,15 +150,31 @@ def _specs() -> dict[str, DashboardSpec]:
             "Each partner's target, worked and scheduled shifts and deficiency, and the WTE availability "
             "report: fair share from available weeks against actual shifts.",
             (
-                report_section("partner-wte", "Partner WTE and deficiency"),
-                report_section("partner-wte-availability-chart", "Partner WTE availability"),
+                report_section(
+                    "partner-wte",
+                    "Partner WTE and deficiency",
+                    description="Target, worked and scheduled shifts per partner and the deficiency "
+                    "(target − worked) with its status.",
+                ),
+                report_section(
+                    "partner-wte-availability-chart",
+                    "Partner WTE availability",
+                    description="Available weeks (no approved annual leave), WTE-weeks, fair share and "
+                    "actual shifts per partner.",
+                ),
             ),
         ),
         DashboardSpec(
             "monday_balance",
             "Monday balance",
             "Mondays worked per partner against their WTE-fair share (the optimiser's S2 term).",
-            (report_section("monday-balance", "Monday balance"),),
+            (
+                report_section(
+                    "monday-balance",
+                    "Monday balance",
+                    description="Mondays worked per partner (bars) and their WTE-fair share (ticks).",
+                ),
+            ),
         ),
         DashboardSpec(
             "fairness",
@@ -158,7 +182,11 @@ def _specs() -> dict[str, DashboardSpec]:
             "Duty days per clinician adjusted for WTE, and report fairness: each partner's actual shifts "
             "against the fair share the optimiser's S11 term aims for.",
             (
-                report_section("duty-fairness", "Duty fairness"),
+                report_section(
+                    "duty-fairness",
+                    "Duty fairness",
+                    description="Duty days per clinician divided by WTE, against the group mean.",
+                ),
                 Section(
                     "report-fairness",
                     "Report fairness",
@@ -179,7 +207,12 @@ def _specs() -> dict[str, DashboardSpec]:
                     _staffing,
                     "One cell per working day; colour = doctors working − minimum.",
                 ),
-                report_section("alerts", "Alerts", chart=False),
+                report_section(
+                    "alerts",
+                    "Alerts",
+                    chart=False,
+                    description="Alerts raised by generation runs (open first), dated in the range.",
+                ),
             ),
         ),
     )

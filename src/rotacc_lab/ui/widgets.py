@@ -19,10 +19,12 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import ipywidgets as widgets
-import polars as pl
+
+if TYPE_CHECKING:  # polars is imported where it is used, so that showing the widgets stays quick
+    import polars as pl
 
 #: the MIME type of the Vega-Lite renderer bundled with JupyterLab 4 and Voila 0.5
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
@@ -60,6 +62,8 @@ def chart_output(chart: Any) -> dict:
 
 def _printable(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` with nested columns (lists, structs) turned into text so CSV and HTML can show them."""
+    import polars as pl
+
     lists = [n for n, t in frame.schema.items() if isinstance(t, (pl.List, pl.Array))]
     other = [n for n, t in frame.schema.items() if isinstance(t, (pl.Struct, pl.Object))]
     if not lists and not other:
