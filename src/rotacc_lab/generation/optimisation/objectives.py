@@ -8,7 +8,7 @@ is 0 is never built. The per-term, per-clinician breakdown evaluates these same 
 in the solution, so it adds up to the objective exactly.
 
 Units (all integers): shift quantities in TENTHS of a shift (S5, S7, S11, S12, and the
-equivalencies of S1/S10), Monday equivalency in tenths of a Monday (S2), doctors (S8,
+equivalencies of S1/S10), Monday equivalency in whole Mondays (S2), doctors (S8,
 S9, S13), days (S3, S4), and ``A x shifts`` for S6 (A = the partner's allowed weekdays).
 
 Convex penalties of an integer count ``n`` are encoded as the maximum of the secant
@@ -37,8 +37,8 @@ Penalty = tuple[str | None, "cp_model.LinearExprT | int"]
 EXP_BUCKETS = {"S2": 6, "S10": 8, "S12": 8}
 #: Bucket width: one shift (10 tenths) / one Monday (10 tenths of a Monday).
 EXP_WIDTH = 10
-#: S2 tolerates Monday-equivalency differences up to one Monday (10 tenths) at no cost.
-S2_TOLERANCE = 10
+#: S2 tolerates Monday-equivalency differences of one Monday at no cost.
+S2_TOLERANCE = 1
 
 
 # --------------------------------------------------------------------------- helpers
@@ -107,8 +107,16 @@ def _count_var(ctx: ModelContext, cid: str):
 
 def _day_count(ctx: ModelContext, d: date):
     """Partner variables that may be 1 on ``d``: (expression, count)."""
-    vs = ctx.free_by_day.get(d, [])
-    return _sum(vs), len(vs)
+    cache = ctx.__dict__.setdefault("_day_counts", {})
+    if d not in cache:
+        vs = ctx.free_by_day.get(d, [])
+        if len(vs) > 1:
+            n = ctx.model.new_int_var(0, len(vs), f"partners_on[{d}]")
+            ctx.model.add(n == _sum(vs))
+            cache[d] = (n, len(vs))
+        else:
+            cache[d] = (_sum(vs), len(vs))
+    return cache[d]
 
 
 @lru_cache(maxsize=None)
@@ -137,13 +145,13 @@ def _round(x: Decimal) -> int:
     return int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _floor_scaled(ctx: ModelContext, name: str, value, lo: int, hi: int, num: int, den: int):
-    """``(q, q_lo, q_hi)``: integer variable ``q = floor(value x num / den)`` for an integer expression
-    ``value`` in ``[lo, hi]`` (two linear constraints, exact), with its range."""
-    q_lo, q_hi = (lo * num) // den, (hi * num) // den
+def _floor_scaled(ctx: ModelContext, name: str, value, lo: int, hi: int, num: int, den: int, add: int = 0):
+    """``(q, q_lo, q_hi)``: integer variable ``q = floor((value x num + add) / den)`` for an integer
+    expression ``value`` in ``[lo, hi]`` (two linear constraints, exact), with its range."""
+    q_lo, q_hi = (lo * num + add) // den, (hi * num + add) // den
     q = ctx.model.new_int_var(q_lo, q_hi, name)
-    ctx.model.add(den * q <= num * value)
-    ctx.model.add(num * value <= den * q + den - 1)
+    ctx.model.add(den * q <= num * value + add)
+    ctx.model.add(num * value + add <= den * q + den - 1)
     return q, q_lo, q_hi
 
 
@@ -180,7 +188,9 @@ def _pairs(ids: list[str]) -> Iterable[tuple[str, str]]:
             yield a, b
 
 
-def _pairwise_exponential(ctx: ModelContext, term: str, values: dict[str, tuple], buckets: int, free: int = 0) -> list[Penalty]:
+def _pairwise_exponential(
+    ctx: ModelContext, term: str, values: dict[str, tuple], buckets: int, width: int = EXP_WIDTH, free: int = 0
+) -> list[Penalty]:
     out: list[Penalty] = []
     ids = sorted(values)
     if len(ids) < 2:
@@ -188,10 +198,10 @@ def _pairwise_exponential(ctx: ModelContext, term: str, values: dict[str, tuple]
     rng = {c: values[c][1:] for c in ids}
     values = {c: v[0] for c, v in values.items()}
     vmax = max(r[1] for r in rng.values()) - min(r[0] for r in rng.values())
-    lines = [(s, b) for s, b in convex_lines(lambda v: exponential_cost(v, EXP_WIDTH, buckets, free), 0, max(1, vmax)) if s > 0]
+    lines = [(s, b) for s, b in convex_lines(lambda v: exponential_cost(v, width, buckets, free), 0, max(1, vmax)) if s > 0]
     for a, b in _pairs(ids):
         span = max(rng[a][1] - rng[b][0], rng[b][1] - rng[a][0], 0)
-        p = ctx.model.new_int_var(0, exponential_cost(span, EXP_WIDTH, buckets, free), f"{term}_gap[{a},{b}]")
+        p = ctx.model.new_int_var(0, exponential_cost(span, width, buckets, free), f"{term}_gap[{a},{b}]")
         for s, c in lines:
             ctx.model.add(p >= s * (values[a] - values[b]) + c)
             ctx.model.add(p >= s * (values[b] - values[a]) + c)
@@ -216,30 +226,33 @@ def s1_wte_fairness(ctx: ModelContext) -> list[Penalty]:
 
 
 def s2_monday_fairness(ctx: ModelContext) -> list[Penalty]:
-    """S2: base-2 exponential of the pairwise Monday-equivalency differences.
+    """S2: base-2 exponential of the pairwise Monday-equivalency differences, in whole Mondays.
 
     Monday equivalency = Mondays worked in [period_start, end] scaled to the group's mean
-    WTE-Mondays (sum of WTE % over available Mondays), in tenths of a Monday; bucket width one
-    Monday. Differences up to one Monday are tolerated (cost 0), so rounding between partners of
-    different WTE is not punished; beyond that bucket k costs 2^k per tenth.
+    WTE-Mondays (sum of WTE % over available Mondays), rounded to whole Mondays. A difference
+    of one Monday is tolerated (cost 0: partners of different WTE cannot all match exactly);
+    beyond that the k-th further Monday costs 2^k (1, 2, 4, ...).
     """
     info = ctx.enc.partner_info
     ids = [c for c in ctx.enc.partners if info[c].wte_mondays > 0]
     if len(ids) < 2:
         return []
     mean = max(1, round(sum(info[c].wte_mondays for c in ids) / len(ids)))
-    values: dict[str, object] = {}
+    values: dict[str, tuple] = {}
     for c in ids:
         vs = ctx.free_vars(c, lambda d: d.weekday() == 0)
-        base = info[c].fixed_mondays
+        base, mw = info[c].fixed_mondays, info[c].wte_mondays
         if vs:
             m = ctx.model.new_int_var(0, len(vs), f"mondays[{c}]")
             ctx.model.add(m == _sum(vs))
-            values[c] = _floor_scaled(ctx, f"monday_equivalency[{c}]", 10 * (base + m), 10 * base, 10 * (base + len(vs)), mean, info[c].wte_mondays)
+            # round(x * mean / mw) = floor((2 x mean + mw) / (2 mw))
+            values[c] = _floor_scaled(
+                ctx, f"monday_equivalency[{c}]", base + m, base, base + len(vs), 2 * mean, 2 * mw, mw
+            )
         else:
-            v = (10 * base * mean) // info[c].wte_mondays
+            v = (2 * base * mean + mw) // (2 * mw)
             values[c] = (v, v, v)
-    return _pairwise_exponential(ctx, "S2", values, EXP_BUCKETS["S2"], S2_TOLERANCE)
+    return _pairwise_exponential(ctx, "S2", values, EXP_BUCKETS["S2"], width=1, free=S2_TOLERANCE)
 
 
 def s3_trainer_requirement(ctx: ModelContext) -> list[Penalty]:
