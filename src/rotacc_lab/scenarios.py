@@ -115,6 +115,17 @@ def _update_term(tx: Tx, old: WorkingTerm, new: WorkingTerm) -> None:
     tx.audit("term", old.term_id, "update", _term_row(old), _term_row(new))
 
 
+def _adjustment_row(a: Any) -> dict[str, Any]:
+    return {"adjustment_id": a.adjustment_id, "term_id": a.term_id, "amount": float(a.amount), "reason": a.reason}
+
+
+def _reattach(tx: Tx, adjustments: Sequence[Any]) -> None:
+    for a in adjustments:
+        tx.con.execute("INSERT INTO leave_adjustments VALUES (?, ?, ?, ?)",
+                       [a.adjustment_id, a.term_id, a.amount, a.reason])
+        tx.audit("leave_adjustment", a.adjustment_id, "reattach", None, _adjustment_row(a))
+
+
 def _live(s: Shift) -> bool:
     return s.status is not ShiftStatus.CANCELLED
 
@@ -136,20 +147,49 @@ class Change(ABC):
     def describe(self) -> str:
         """One line for people: what the change is."""
 
+    def terms_updated(self, snapshot: PracticeSnapshot) -> set[str]:
+        """Ids of existing working terms this change rewrites (see :meth:`apply` about DuckDB foreign keys)."""
+        return set()
+
     def apply(self, branch: Workspace, actor: str = "notebook") -> str:
-        """Write the change into ``branch`` in one transaction (re-checked inside it); returns what was done.
+        """Write the change into ``branch`` (re-checked against the branch first); returns what was done.
 
         Refuses a workspace that is not a branch (no ``branch_parent`` in its
         meta), so a what-if can never write into a baseline by mistake.
+
+        DuckDB refuses to UPDATE a row that another table references by a
+        foreign key, even when the referencing rows were deleted earlier in the
+        same transaction. A change that rewrites a working term with leave
+        adjustments therefore runs in two transactions: the adjustments are
+        detached first (audited), then the change and the re-attachment commit
+        together; if that fails, the adjustments are restored.
         """
         if "branch_parent" not in branch.meta():
             raise ScenarioError(
                 f"{branch.path} is not a branch (no branch_parent); create one with Workspace.branch() first"
             )
-        with branch.transaction(_actor(actor)) as tx:
-            snap = read_snapshot(tx.con)
-            self.check(snap)
-            return self._write(tx, snap)
+        who = _actor(actor)
+        snap = branch.load_snapshot()
+        self.check(snap)
+        touched = self.terms_updated(snap)
+        held = [a for a in snap.leave_adjustments if a.term_id in touched]
+        if held:
+            with branch.transaction(who) as tx:
+                for a in held:
+                    tx.con.execute("DELETE FROM leave_adjustments WHERE adjustment_id = ?", [a.adjustment_id])
+                    tx.audit("leave_adjustment", a.adjustment_id, "detach", _adjustment_row(a), None)
+        try:
+            with branch.transaction(who) as tx:
+                snap = read_snapshot(tx.con)
+                self.check(snap)
+                done = self._write(tx, snap)
+                _reattach(tx, held)
+                return done
+        except BaseException:
+            if held:
+                with branch.transaction(who) as tx:
+                    _reattach(tx, held)
+            raise
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
@@ -197,6 +237,10 @@ class WteChange(Change):
 
     def describe(self) -> str:
         return f"{self.clinician_id} works {self.percentage} % from {self.effective_from}"
+
+    def terms_updated(self, snapshot: PracticeSnapshot) -> set[str]:
+        return {t.term_id for t in snapshot.terms_by_clinician.get(self.clinician_id, ())
+                if t.covers(self.effective_from) or t.start_date > self.effective_from}
 
     def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
         cur = snap.term_on(self.clinician_id, self.effective_from)
@@ -381,6 +425,10 @@ class PartnerLeaves(Change):
 
     def describe(self) -> str:
         return f"{self.clinician_id} leaves the partnership after {self.last_day}"
+
+    def terms_updated(self, snapshot: PracticeSnapshot) -> set[str]:
+        return {t.term_id for t in snapshot.terms_by_clinician.get(self.clinician_id, ())
+                if t.end_date is None or t.end_date > self.last_day}
 
     def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
         cid, last = self.clinician_id, self.last_day
