@@ -212,6 +212,7 @@ def serve_dashboards(
     port: int | None = None,
     open_browser: bool = False,
     *,
+    preheat: bool = False,
     echo=print,
 ) -> None:
     """Serve the dashboards until Ctrl-C, printing one URL per dashboard.
@@ -221,7 +222,7 @@ def serve_dashboards(
     """
     with _stop_on_signals():
         try:
-            with voila_server(workspace, port) as base:
+            with voila_server(workspace, port, preheat=preheat) as base:
                 urls = dashboard_urls(base)
                 echo(f"Voila is serving {len(urls)} dashboards on {base} (Ctrl-C to stop):")
                 for name, url in urls.items():
@@ -269,11 +270,16 @@ def register(app: typer.Typer) -> None:
         ),
         port: int = typer.Option(None, "--port", "-p", help="Port on 127.0.0.1 (default: a free port)."),
         open_browser: bool = typer.Option(False, "--open/--no-open", help="Open the first dashboard in a browser."),
+        preheat: bool = typer.Option(
+            False,
+            "--preheat/--no-preheat",
+            help="Keep one kernel per dashboard ready, data already read (faster first page; Reload for fresh data).",
+        ),
     ) -> None:
         """Serve the Voila dashboards (partner WTE, Monday balance, fairness, staffing) on 127.0.0.1."""
         from ..cli import fail
 
         try:
-            serve_dashboards(workspace, port, open_browser, echo=typer.echo)
+            serve_dashboards(workspace, port, open_browser, preheat=preheat, echo=typer.echo)
         except (RotaccError, ValueError) as err:
             raise fail(err)
