@@ -287,3 +287,23 @@ def test_plan_alerts_far_from_target_and_overwrite_keeps_the_past():
     kept = plan(snap, M, d(25), phases=(3,), overwrite=True, keep_before=d(10))
     assert kept.deletes == [3]  # d(15) only; d(0), d(1), d(8) are before "today"
     assert any("kept 3 unpinned shift(s) dated before 2026-03-12" in m for m in kept.messages)
+
+
+def test_phase3_balance_counts_leave_once_gross_target_plus_leave_credit():
+    """Leave taken is credited in the total, so the target is the gross one (no entitlement deduction)."""
+    from rotacc_lab.calculations import target_shifts
+    from rotacc_lab.generation.ledger import RotaLedger
+    from rotacc_lab.generation.phases.common import Availability
+    from rotacc_lab.domain import Leave, LeaveType, PracticeSnapshot
+    from rotacc_lab.generation.phases.phase3 import clinician_balances
+
+    from _gen_helpers import QUIET_MONDAY, partner, settings
+
+    c, t = partner("A", 100)
+    lo, hi = QUIET_MONDAY, QUIET_MONDAY + timedelta(days=13)  # two full weeks
+    week_off = Leave("L1", "A", LeaveType.ANNUAL_LEAVE, lo, lo + timedelta(days=4), LeaveStatus.APPROVED)
+    snap = PracticeSnapshot(settings=settings(), clinicians=(c,), terms=(t,), leave=(week_off,))
+    target, total = clinician_balances(snap, RotaLedger(snap.shifts), lo, hi, Availability(snap, lo, hi), ["A"])[("A")]
+    assert target == pytest.approx(2 * 3.5)  # 14 days = 2 weeks x 3.5 x 100 %, before any leave deduction
+    assert total == pytest.approx(5)  # the five leave days, credited
+    assert float(target_shifts(snap, "A", lo, hi)) < target  # the calculators' net target does deduct entitlement

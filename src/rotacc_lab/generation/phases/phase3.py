@@ -5,8 +5,11 @@
    when asked).
 2. Clinician deficits over the reporting period aligned to full weeks
    (Monday of ``period_start`` .. Friday of the end's week):
-   ``target_shifts - (STANDARD+DUTY shifts + bank holidays + approved leave days)``,
-   the target from :func:`rotacc_lab.calculations.target_shifts`.
+   ``gross target - (STANDARD+DUTY shifts + bank holidays + approved leave days)``,
+   where the gross target is the reference's ``target for full WTE x wte``: the
+   per-term base of :func:`rotacc_lab.calculations.target_breakdown`, before the
+   leave-entitlement deduction (leave taken is credited in the total instead,
+   so it must not also be deducted from the target).
 3. While some day has a positive deficit: take the day with the highest
    deficit (earliest date on ties); build its candidate pool; if some
    candidates have a positive deficiency, give the shift to the one with the
@@ -75,12 +78,11 @@ def check_flags(mondays_only: bool, skip_mondays: bool) -> None:
 
 
 def _target_shifts(snapshot: PracticeSnapshot, cid: str, lo: date, hi: date) -> Decimal:
-    try:
-        from ...calculations import target_shifts
-    except ImportError:  # the package re-export may lag behind the module
-        from ...calculations.targets import target_shifts
+    """Gross target over ``[lo, hi]``: the sum of each term's base (weeks x days/week x wte for
+    partners, fixed-day count for salaried), before the leave-entitlement deduction."""
+    from ...calculations.targets import target_breakdown
 
-    return Decimal(target_shifts(snapshot, cid, lo, hi))
+    return sum((t.base for t in target_breakdown(snapshot, cid, lo, hi)), Decimal(0))
 
 
 def _works_weekday(term: WorkingTerm, day: date) -> bool:
