@@ -21,7 +21,8 @@ demo: setup
 
 ## test: the whole test suite (fails when any test fails or none is collected)
 test: setup
-	$(BIN)/python -m pytest
+	bash scripts/ensure-chromium.sh
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow" -x -q
