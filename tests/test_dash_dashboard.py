@@ -138,7 +138,11 @@ def test_background_worker_loads_and_renders(demo_ws: Path):
     dash.dates.start.value = date(2026, 10, 1)
     dash.wait()
     assert "monday-balance_2026-10-01" in dash.panels[0].download.value
+    worker = dash._worker
+    assert worker.daemon  # a kernel shutting down never waits for it
     dash.close()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
 
 
 # --------------------------------------------------------------------------- the loader

@@ -24,9 +24,9 @@ from __future__ import annotations
 import html
 import logging
 import os
+import queue
 import threading
 import traceback
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Mapping
@@ -260,8 +260,12 @@ class Dashboard:
         self._lock = threading.Lock()
         self._latest = 0
         self._needs_load = True
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"dash-{spec.key}") if background else None
-        self._futures: list[Future] = []
+        # one daemon worker: a kernel shutting down must not wait for a busy-workspace retry
+        self._background = background
+        self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
+        self._pending = 0
+        self._idle = threading.Condition(self._lock)
 
         self.message = MessageArea()
         self.status = widgets.HTML("")
@@ -321,13 +325,14 @@ class Dashboard:
 
     def wait(self, timeout: float | None = 60) -> None:
         """Block until queued work is done (for tests and scripts; a no-op without a background thread)."""
-        for fut in list(self._futures):
-            fut.result(timeout=timeout)
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._pending == 0, timeout):
+                raise TimeoutError(f"dashboard {self.spec.key}: work still running after {timeout} s")
 
     def close(self) -> None:
-        """Stop the worker thread and close the widgets."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        """Stop the worker thread (after its current task) and close the widgets."""
+        if self._worker is not None:
+            self._queue.put(None)
         self.widget.close()
 
     def _on_dates(self) -> None:
@@ -338,11 +343,27 @@ class Dashboard:
         with self._lock:
             self._latest += 1
             ticket = self._latest
-        if self._executor is None:
-            self._run(ticket)
+            if self._background:
+                self._pending += 1
+                if self._worker is None:
+                    self._worker = threading.Thread(
+                        target=self._work_loop, name=f"dashboard-{self.spec.key}", daemon=True
+                    )
+                    self._worker.start()
+        if self._background:
+            self._queue.put(ticket)
         else:
-            self._futures = [f for f in self._futures if not f.done()]
-            self._futures.append(self._executor.submit(self._run, ticket))
+            self._run(ticket)
+
+    def _work_loop(self) -> None:
+        while (ticket := self._queue.get()) is not None:
+            try:
+                self._run(ticket)
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    if self._pending == 0:
+                        self._idle.notify_all()
 
     # ------------------------------------------------------------------ work
     def _run(self, ticket: int) -> None:
