@@ -146,7 +146,7 @@ def dask_client(scheduler: str | None, workers: int, processes: bool = True) -> 
         finally:
             client.close()
         return
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None,
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     try:
         client = Client(cluster)
@@ -199,16 +199,19 @@ def run_sweep(
     processes: bool = True,
     progress: bool = True,
     on_ready: Callable[[int], None] | None = None,
+    client: Any | None = None,
 ) -> SweepResult:
     """Validate against the data, run every task (serially or on Dask) and gather the results.
 
     ``workers`` sizes the LocalCluster (ignored with ``scheduler`` or ``serial``);
     ``processes=False`` runs the LocalCluster's workers as threads of this process.
     ``on_ready(n_tasks)`` is called after validation, just before the first task runs.
+    ``client`` runs the tasks on an existing ``distributed.Client`` (left open), e.g. a
+    warmed-up cluster in a benchmark or a notebook's own cluster.
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise SpecError(f"--workers: {workers!r} is not accepted; give an integer >= 1")
-    if serial and scheduler:
+    if serial and (scheduler or client is not None):
         raise SpecError("--serial and --scheduler: choose one (serial runs in this process, without Dask)")
     snaps = load_practices(spec)
     tasks = spec.tasks()
@@ -221,6 +224,10 @@ def run_sweep(
         if serial:
             outcomes = _run_serial(tasks, payloads, bar)
             mode, n_workers = "serial", 1
+        elif client is not None:
+            n_workers = len(client.scheduler_info().get("workers", {}))
+            outcomes = _run_dask(tasks, payloads, client, bar)
+            mode = "dask"
         else:
             with dask_client(scheduler, workers, processes) as client:
                 n_workers = len(client.scheduler_info().get("workers", {})) or workers
