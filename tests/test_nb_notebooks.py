@@ -138,6 +138,8 @@ def test_batch_reports_isolates_a_failing_pair(runs: dict) -> None:
                     "Alerts raised by generation runs"):
         assert heading in html
     assert "from rotacc_lab" not in html  # no input cells
+    assert "Every admin report" not in html and "| month 2026-03" not in html  # report-hide cells left out
+    assert "Harbour Lane Medical Practice: March 2026" in html
     assert html.count('class="rotacc-chart"') >= 5
     assert (runs["batch_dir"] / "missing-2026-03.ipynb").exists()
     assert not (runs["batch_dir"] / "missing-2026-03.html").exists()

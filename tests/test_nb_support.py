@@ -262,11 +262,13 @@ def test_export_html_hides_code_and_draws_vegalite_outputs(tmp_path: Path) -> No
         nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>figure 42</td></tr></table>",
                                                      "text/plain": "t"}),
     ]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Title here"), cell]
+    hidden = nbformat.v4.new_markdown_cell("developer notes about parameters")
+    hidden.metadata["tags"] = ["report-hide"]
+    nb.cells = [hidden, nbformat.v4.new_markdown_cell("# Title here"), cell]
     src = tmp_path / "x.ipynb"
     nbformat.write(nb, src)
     html = export_html(src).read_text(encoding="utf-8")
-    assert "secret_code_line" not in html
+    assert "secret_code_line" not in html and "developer notes" not in html
     assert "Title here" in html and "figure 42" in html
     assert 'id="rotacc-chart-1"' in html and '"mark": "bar"' in html
     assert "require.js" not in html and "mathjax" not in html.lower()

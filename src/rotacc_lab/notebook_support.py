@@ -44,6 +44,9 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 #: tag of the validation cell in every notebook (tests check that bad parameters stop there)
 VALIDATE_TAG = "validate-parameters"
 
+#: cells with this tag are left out of the exported HTML (notebook introductions, the parameter echo)
+HIDE_TAG = "report-hide"
+
 #: MIME type of the Vega-Lite 5 renderer bundled with JupyterLab / Voila (see rotacc_lab.ui.widgets)
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 
@@ -791,7 +794,7 @@ _REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 def export_html(executed: str | Path, html_path: str | Path | None = None) -> Path:
     """Render an executed notebook to one HTML file: outputs only (no code cells, no prompts).
 
-    The CSS is inlined, images are embedded, tables are plain HTML, and the
+    Cells tagged ``report-hide`` are left out. The CSS is inlined, images are embedded, tables are plain HTML, and the
     template loads no script (no require.js, MathJax or Mermaid). Vega-Lite
     chart outputs get an HTML rendering (see :func:`vegalite_html`), the one
     thing fetched from the network when the file is opened. Returns the HTML path
@@ -799,6 +802,7 @@ def export_html(executed: str | Path, html_path: str | Path | None = None) -> Pa
     """
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     src = Path(executed)
     out = Path(html_path) if html_path else src.with_suffix(".html")
@@ -816,6 +820,7 @@ def export_html(executed: str | Path, html_path: str | Path | None = None) -> Pa
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             embed_images=True, extra_loaders=[DictLoader({"rotacc_report.html.j2": _REPORT_TEMPLATE})],
                             template_file="rotacc_report.html.j2")
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     out.write_text(body, encoding="utf-8")
     return out
