@@ -145,6 +145,16 @@ def test_background_worker_loads_and_renders(demo_ws: Path):
     assert not worker.is_alive()
 
 
+def test_a_loaded_dashboard_does_not_block_a_writer(demo_ws: Path, monkeypatch):
+    """After loading, the dashboard holds no connection: another process can open the file read-write at once."""
+    dash = make("staffing", demo_ws)
+    assert dash.data is not None
+    dash.dates.start.value = date(2026, 5, 1)  # still open and in use
+    monkeypatch.setenv("ROTACC_BUSY_TIMEOUT", "0")  # the writer would fail at once if the file were locked
+    with hold_write_lock(demo_ws) as holder:
+        assert holder.proc.poll() is None
+
+
 # --------------------------------------------------------------------------- the loader
 
 
