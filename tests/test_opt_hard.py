@@ -68,8 +68,8 @@ def test_hard_rules_hold(snap):
         term = snap.terms_by_clinician[cid][0]
         for d in WORKDAYS:
             s = after.get((cid, d))
-            if s is None or s.is_pinned or s.shift_type is not ShiftType.STANDARD:
-                continue
+            if s is None or s.is_pinned or s.shift_type is not ShiftType.STANDARD or d in hols:
+                continue  # fixed shifts and shifts on bank holidays (no variable, H6) are left alone
             # H2 / H3: no unpinned STANDARD shift on leave or a cannot-work day
             assert snap.approved_leave_on(cid, d) is None
             assert Weekday(d.weekday()) not in term.cannot_work_days
@@ -89,7 +89,9 @@ def test_hard_rules_hold(snap):
         for monday in (START, START + timedelta(days=7)):
             n = _weekly(after, cid, monday)
             week = [monday + timedelta(days=i) for i in range(5)]
-            duty = sum(1 for d in week if (s := before.get((cid, d))) is not None and s.shift_type is ShiftType.DUTY)
+            # shifts the optimiser cannot remove: DUTY, and anything on a bank holiday
+            duty = sum(1 for d in week if (s := before.get((cid, d))) is not None
+                       and (s.shift_type is ShiftType.DUTY or d in hols))
             # pins on leave / cannot-work days stay in place but are excluded from the model's counts
             excluded = sum(
                 1 for d in week
