@@ -544,15 +544,15 @@ def parse_spec(data: Mapping[str, Any], base: Path | None = None, *, check_files
 
     if "out" in data:
         out = Path(_text(data["out"], "out")).expanduser()
-        kw["out"] = check_out_path(out if out.is_absolute() else base / out, "out")
+        kw["out"] = check_out_path(out if out.is_absolute() else base / out, "out", check_folder=check_files)
     return SweepSpec(workspaces=tuple(paths), start=start, end=end, **kw)
 
 
-def check_out_path(path: Path, what: str = "--out") -> Path:
-    """The results path must end in .duckdb, .db or .parquet and its folder must exist."""
+def check_out_path(path: Path, what: str = "--out", check_folder: bool = True) -> Path:
+    """The results path must end in .duckdb, .db or .parquet and (``check_folder``) its folder must exist."""
     if path.suffix.lower() not in OUT_FORMATS:
         raise SpecError(f"{what}: {str(path)!r} has an unknown extension; accepted: {', '.join(OUT_FORMATS)}")
-    if not path.parent.is_dir():
+    if check_folder and not path.parent.is_dir():
         raise SpecError(f"{what}: folder {path.parent} does not exist; create it or choose another path")
     return path
 
