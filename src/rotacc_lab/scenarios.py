@@ -47,7 +47,7 @@ from .domain import (
 )
 from .errors import RotaccError
 from .store import Workspace
-from .store.workspace import Tx, read_snapshot, shift_row
+from .store.workspace import Tx, read_snapshot
 
 
 class ScenarioError(RotaccError, ValueError):
