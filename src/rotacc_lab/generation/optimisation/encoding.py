@@ -134,7 +134,7 @@ class PartnerInfo:
     prior_tenths: int  # worked in [period_start, start)
     fixed_tenths: int  # worked in [start, end] by shifts that are not decision variables
     bh_tenths: int  # bank-holiday credit: WTE fraction of each bank holiday in an available week
-    available_mondays: int
+    available_mondays: int  # Mondays in available weeks that are working dates the partner may work
     wte_mondays: int  # sum of WTE percentage over available Mondays
     fixed_mondays: int  # STANDARD/DUTY Monday shifts in [period_start, end] that are not decision variables
     cannot_work: frozenset[Weekday]
@@ -275,7 +275,8 @@ def partner_quantities(
             for d, t in active:
                 if d in bank_hols:
                     bh += _round_half_up(Decimal(t.percentage) / 10)
-            if working[0][0] == m:  # the Monday itself is a working date with a term
+            if working[0][0] == m and Weekday.MON not in working[0][1].cannot_work_days:
+                # the Monday is a working date the partner may work (S2 leaves out who cannot)
                 avail_mon += 1
                 wte_mon += pct
         prior = fixed = fixed_mon = 0

@@ -26,7 +26,8 @@ from ...domain import OptimiserSettings, PracticeSnapshot, Shift, validate_optim
 from ...errors import RotaccError
 from .constraints import ModelContext, add_hard_constraints
 from .decode import decode
-from .encoding import build_encoding
+from ...calendar import week_monday
+from .encoding import build_encoding, floor_staffing
 from .explain import explain_infeasibility
 from .objectives import SOFT_TERMS, build_objective
 
@@ -145,9 +146,20 @@ def _complete(ctx: ModelContext, assignment: Mapping[tuple[str, date], int], sec
     return solver.objective_value, list(solver.response_proto.solution)
 
 
+#: Lighter presolve: the model is already tight (convex hulls, exact floors), and on a year of
+#: 20 partners full presolve costs seconds that the search uses better from a good start.
+LIGHT_PRESOLVE = {"max_presolve_iterations": 1, "cp_model_probing_level": 0, "symmetry_level": 0}
+
+
 def _configure(solver: cp_model.CpSolver, reproducible: bool, workers: int, seed: int, seconds: float) -> None:
     p = solver.parameters
     p.random_seed = seed
+    for name, value in LIGHT_PRESOLVE.items():
+        setattr(p, name, value)
+    for item in __import__("os").environ.get("ROTACC_CPSAT_PARAMS", "").split():
+        name, value = item.split("=")
+        current = getattr(p, name)
+        setattr(p, name, (value == "1") if isinstance(current, bool) else type(current)(value))
     if reproducible:
         p.num_workers = 1
         p.max_deterministic_time = seconds
@@ -158,41 +170,96 @@ def _configure(solver: cp_model.CpSolver, reproducible: bool, workers: int, seed
         p.max_time_in_seconds = seconds
 
 
-#: Soft terms of the warm-up stage: the per-partner totals that dominate the objective.
-WARMUP_TERMS = ("S2", "S7", "S11", "S12")
-#: Share of the time limit given to the warm-up stage.
-WARMUP_SHARE = 0.3
+def greedy_rota(enc) -> dict[tuple[str, date], int]:
+    """A constructive starting rota that respects H1-H9 where it can, aimed at the big terms.
 
-
-def _warm_start(enc, weights: dict[str, int], reproducible: bool, workers: int, seed: int, seconds: float, stop):
-    """Warm-up stage: the hard rules with only the per-partner fairness terms (``WARMUP_TERMS``).
-
-    Those terms are easy on their own (CP-SAT proves them optimal in about a second on a
-    year of 20 partners) but slow to reach from a rota that is far from fair when every other
-    term is in the model too. Its solution is a candidate starting point for the full model.
+    Per partner a wanted total: the WTE target (S7), kept within three shifts of the fair
+    share (beyond that S12's exponential outweighs S7). The total is spread over the
+    partner's weeks in proportion to the weekly fair rate (S5), within the week's minimum
+    (H9) and maximum (H8) and its free days; inside a week the least-staffed days go first
+    (H7, S13, S8/S9). A last pass lifts days still below the H7 floor. CP-SAT polishes it.
     """
-    sub = {t: (w if t in WARMUP_TERMS else 0) for t, w in weights.items()}
-    if not any(sub.values()) or all(sub[t] == weights[t] for t in weights):
-        return None
-    ctx = ModelContext(enc)
-    add_hard_constraints(ctx)
-    build_objective(ctx, sub)
-    solver = cp_model.CpSolver()
-    _configure(solver, reproducible, workers, seed, seconds)
-    if stop is not None and stop.is_set():
-        return None
-    status = solver.solve(ctx.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return {key: solver.value(v) for key, v in ctx.x.items()}
+    x = {key: 0 for key in enc.cells}
+    total = {d: enc.fixed_cover[d] for d in enc.dates}
+    rate = enc.rate_tenths_per_pct_week
+    weeks_of: dict[str, list] = {}
+    for (cid, monday), wk in sorted(enc.weeks.items()):
+        weeks_of.setdefault(cid, []).append(wk)
+    plan: dict[tuple[str, date], int] = {}
+    for cid, wks in weeks_of.items():
+        info = enc.partner_info[cid]
+        want = min(max(info.target_tenths, info.fair_tenths - 30), info.fair_tenths + 30)
+        want_n = max(0, round((want - info.base_tenths) / 10))
+        lo, hi, share = {}, {}, {}
+        for wk in wks:
+            free = sum(1 for d in wk.dates if enc.cells[(cid, d)].blocked is None)
+            room = free if wk.maximum is None else min(free, max(0, wk.maximum - wk.fixed_count))
+            need = max(0, (wk.minimum or 0) - wk.fixed_count)
+            lo[wk.monday] = need if need <= room else 0
+            hi[wk.monday] = room
+            pct = enc.snapshot.term_on(cid, wk.dates[0]).percentage  # type: ignore[union-attr]
+            share[wk.monday] = float(rate) * pct * len(wk.dates) / 5 / 10 - wk.fixed_count
+        alloc = {m: min(hi[m], max(lo[m], round(share[m]))) for m in hi}
+        diff = want_n - sum(alloc.values())
+        while diff != 0:
+            step = 1 if diff > 0 else -1
+            cands = [m for m in alloc if (alloc[m] < hi[m] if step > 0 else alloc[m] > lo[m])]
+            if not cands:
+                break
+            m = max(cands, key=lambda m: step * (share[m] - alloc[m]))
+            alloc[m] += step
+            diff -= step
+        plan.update({(cid, m): n for m, n in alloc.items()})
+    # fill week by week, partners with the most to place first, least-staffed days first
+    # Mondays first, to the partners furthest behind on Mondays for their WTE (S2)
+    mondays_worked = {cid: enc.partner_info[cid].fixed_mondays for cid in weeks_of}
+    for monday in sorted({m for _, m in plan}):
+        left = {cid: plan[(cid, monday)] for cid in weeks_of if (cid, monday) in plan}
+        if monday in total:
+            keen = [c for c, n in left.items() if n > 0 and enc.cells.get((c, monday)) is not None
+                    and enc.cells[(c, monday)].blocked is None and enc.partner_info[c].wte_mondays > 0]
+            keen.sort(key=lambda c: (mondays_worked[c] / enc.partner_info[c].wte_mondays, c))
+            for cid in keen[: max(0, enc.min_doctors[monday] - total[monday])]:
+                x[(cid, monday)] = 1
+                total[monday] += 1
+                left[cid] -= 1
+                mondays_worked[cid] += 1
+        for cid in sorted(left, key=lambda c: (-left[c], c)):
+            days = [d for d in enc.weeks[(cid, monday)].dates if enc.cells[(cid, d)].blocked is None and not x[(cid, d)]]
+            days.sort(key=lambda d: (d.weekday() == 0, total[d] - enc.min_doctors[d], d))
+            for d in days[: left[cid]]:
+                x[(cid, d)] = 1
+                total[d] += 1
+                mondays_worked[cid] += d.weekday() == 0
+    # lift days below the H7 floor where a partner still has room that week
+    for d in enc.dates:
+        need = floor_staffing(enc.min_doctors[d]) - total[d]
+        if need <= 0:
+            continue
+        monday = week_monday(d)
+        for cid in sorted(weeks_of, key=lambda c: enc.partner_info[c].base_tenths):
+            if need <= 0:
+                break
+            cell = enc.cells.get((cid, d))
+            wk = enc.weeks.get((cid, monday))
+            if cell is None or cell.blocked is not None or x[(cid, d)] or wk is None:
+                continue
+            used = sum(x[(cid, dd)] for dd in wk.dates) + wk.fixed_count
+            if wk.maximum is not None and used >= wk.maximum:
+                continue
+            x[(cid, d)] = 1
+            total[d] += 1
+            need -= 1
+    return x
 
 
-def _add_hint(ctx: ModelContext, candidates: list[tuple[str, Mapping]], seconds: float, seed: int) -> str:
-    """Hint the best feasible candidate (complete: every model variable), else the first one partially.
+def _add_hint(ctx: ModelContext, candidates: list[tuple[str, Mapping]], seconds: float, seed: int):
+    """Hint the best feasible candidate completely (every model variable); returns ``(note, best)``
+    where ``best`` is ``(label, objective, full solution)`` or ``None``.
 
-    A complete, feasible hint is CP-SAT's first solution at once; when no candidate meets
-    the hard rules (e.g. a weekly minimum phases 1-4 did not meet) only the decision
-    variables of the first candidate are hinted and CP-SAT repairs from there.
+    A complete, feasible hint is CP-SAT's first solution as soon as presolve is done, and it
+    is kept as the answer if the solver finds nothing better in time. When no candidate meets
+    the hard rules only the decision variables of the first are hinted and CP-SAT repairs.
     """
     best = None
     for label, assignment in candidates:
@@ -202,11 +269,11 @@ def _add_hint(ctx: ModelContext, candidates: list[tuple[str, Mapping]], seconds:
     if best is not None:
         for i, value in enumerate(best[2]):
             ctx.model.add_hint(ctx.model.get_int_var_from_proto_index(i), value)
-        return f"starting solution: {best[0]} (objective {best[1]:.0f})"
+        return f"starting solution: {best[0]} (objective {best[1]:.0f})", best
     label, assignment = candidates[0]
     for key, var in ctx.x.items():
         ctx.model.add_hint(var, int(assignment[key]))
-    return f"starting point: {label}, which breaks a hard rule; the solver repairs it"
+    return f"starting point: {label}, which breaks a hard rule; the solver repairs it", None
 
 
 def validate_inputs(start: object, end: object, period_start: object, settings: object) -> OptimiserSettings:
@@ -257,18 +324,16 @@ def optimise(
 
     seed = int(settings.seed)
     ledger = {key: cell.hint for key, cell in enc.cells.items()}
-    candidates: list[tuple[str, Mapping]] = [("the existing rota", ledger)]
-    warm = _warm_start(enc, weights, reproducible, workers, seed, WARMUP_SHARE * limit, stop)
-    if warm is not None:
-        candidates.append(("the warm-up solve", warm))
+    candidates: list[tuple[str, Mapping]] = [("the existing rota", ledger), ("a constructive rota", greedy_rota(enc))]
 
     ctx = ModelContext(enc)
     add_hard_constraints(ctx)
     term_items = build_objective(ctx, weights)
-    hint_note = _add_hint(ctx, candidates, seconds=min(5.0, max(0.5, limit / 4)), seed=seed)
+    hint_note, start_solution = _add_hint(ctx, candidates, seconds=min(5.0, max(0.5, limit / 4)), seed=seed)
 
     solver = cp_model.CpSolver()
-    _configure(solver, reproducible, workers, seed, max(0.1, limit - (time.monotonic() - t0)) if not reproducible else (1 - WARMUP_SHARE) * limit)
+    remaining = limit if reproducible else max(0.1, limit - (time.monotonic() - t0))
+    _configure(solver, reproducible, workers, seed, remaining)
     callback = _Callback(progress, stop)
     if progress is not None:
         solver.best_bound_callback = lambda b: progress(ProgressEvent(time.monotonic() - t0, None, b))
@@ -308,14 +373,23 @@ def optimise(
     explanation: list[str] = []
     terms = pl.DataFrame(schema=_TERMS_SCHEMA)
     objective = bound = gap = None
+    value: Callable | None = solver.value if feasible else None
+    if not feasible and status == cp_model.UNKNOWN and start_solution is not None:
+        # the solver ran out of time (or was stopped) before reporting the hinted start: keep the start
+        sol = start_solution[2]
+        value = lambda v: sol[v.index]  # noqa: E731
+        feasible = True
+        status_name = "FEASIBLE"
+        messages.append(f"no better solution found in time; the starting solution ({start_solution[0]}) is kept")
     if feasible:
-        values = {key: solver.value(v) for key, v in ctx.x.items()}
+        assert value is not None
+        values = {key: value(v) for key, v in ctx.x.items()}
         create, delete = decode(enc, values)
         rows: dict[tuple[str, str | None], int] = {}
         for term, items in term_items.items():
             for cid, pen in items:
                 k = (term, cid)
-                rows[k] = rows.get(k, 0) + (pen if isinstance(pen, int) else solver.value(pen))
+                rows[k] = rows.get(k, 0) + (pen if isinstance(pen, int) else value(pen))
         terms = pl.DataFrame(
             [
                 dict(term=t, name=SOFT_TERMS[t][0], clinician_id=c, penalty=v, weight=weights[t], weighted=v * weights[t])
@@ -324,7 +398,7 @@ def optimise(
             schema=_TERMS_SCHEMA,
             orient="row",
         )
-        objective = float(solver.objective_value)
+        objective = float(sum(rows[k] * weights[k[0]] for k in rows))
         bound = float(solver.best_objective_bound)
         gap = abs(objective - bound) / max(1.0, abs(objective))
         messages.append(f"{len(create)} shifts created, {len(delete)} deleted")
