@@ -13,6 +13,7 @@ wall-clock limit, which is faster but not repeatable when the limit cuts the sea
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -156,7 +157,8 @@ def _configure(solver: cp_model.CpSolver, reproducible: bool, workers: int, seed
     p.random_seed = seed
     for name, value in LIGHT_PRESOLVE.items():
         setattr(p, name, value)
-    for item in __import__("os").environ.get("ROTACC_CPSAT_PARAMS", "").split():
+    # tuning hook for benchmarks: ROTACC_CPSAT_PARAMS="name=value name=value" overrides CP-SAT parameters
+    for item in os.environ.get("ROTACC_CPSAT_PARAMS", "").split():
         name, value = item.split("=")
         current = getattr(p, name)
         setattr(p, name, (value == "1") if isinstance(current, bool) else type(current)(value))
