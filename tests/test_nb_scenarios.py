@@ -260,3 +260,15 @@ def test_what_if_end_to_end_leaves_the_baseline_file_byte_for_byte(demo_ws: Path
     assert cmp.moved.height > 0  # the branch has a rota, the fresh baseline does not
     assert file_digest(demo_ws) == digest
     assert Workspace.open(br.path, read_only=True).meta()["branch_parent"] == str(demo_ws.resolve())
+
+
+@pytest.mark.slow
+def test_replanned_baseline_is_pure_and_fills_the_range(demo_ws: Path) -> None:
+    ws = Workspace.open(demo_ws, read_only=True)
+    snap, version = ws.load_snapshot(), ws.data_version()
+    opt = replace(snap.settings.optimiser, time_limit_seconds=TIME_LIMIT, num_workers=1)
+    planned = sc.replanned(snap, START, END, optimiser=opt)
+    in_range = [s for s in planned.shifts if START <= s.date <= END and s.status is not ShiftStatus.CANCELLED]
+    assert len(in_range) > 40 and all(s.shift_id is None for s in in_range)  # new, not written
+    assert ws.data_version() == version
+    assert planned.clinicians == snap.clinicians and planned.terms == snap.terms

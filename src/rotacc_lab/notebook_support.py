@@ -592,6 +592,18 @@ def rota_calendar_chart(frame: "pl.DataFrame", title: str = "Rota") -> Any:
     )
 
 
+def run_alerts_frame(workspace: str | Path, run_id: int) -> "pl.DataFrame":
+    """The alerts one generation run raised: ``severity, kind, date, clinician_id, message``."""
+    import polars as pl
+
+    from .store import Workspace
+
+    rows = [a for a in Workspace.open(workspace, read_only=True).list_alerts() if a["run_id"] == run_id]
+    schema = {"severity": pl.String, "kind": pl.String, "date": pl.Date, "clinician_id": pl.String,
+              "message": pl.String}
+    return pl.DataFrame([{k: a[k] for k in schema} for a in rows], schema=schema)
+
+
 # --------------------------------------------------------------------------- display
 
 

@@ -656,6 +656,19 @@ def compare(baseline: PracticeSnapshot, branch: PracticeSnapshot, start: date, e
     return Comparison(start, end, summary, fairness, gaps, clinicians, moved)
 
 
+def replanned(snapshot: PracticeSnapshot, start: date, end: date, *, seed: int = 0,
+              optimiser: Any = None) -> PracticeSnapshot:
+    """``snapshot`` with ``[start, end]`` replanned in memory (pure ``plan`` with overwrite; nothing written).
+
+    The what-if notebook compares a branch regenerated with ``generate(..., overwrite=True,
+    today=start)`` against this, so both sides come from the same algorithm, seed and limits.
+    """
+    from .generation.pipeline import plan
+
+    result = plan(snapshot, start, end, seed=seed, overwrite=True, optimiser=optimiser, keep_before=start)
+    return snapshot.with_shifts(tuple(result.ledger))
+
+
 def default_branch_path(workspace: str | Any) -> Any:
     """``<folder>/<stem>.what-if.duckdb`` next to the workspace."""
     from pathlib import Path
