@@ -767,30 +767,21 @@ def execute_notebook(notebook: str | Path, output: str | Path, parameters: Mappi
 
 
 def vegalite_html(spec: Mapping[str, Any], element_id: str) -> str:
-    """HTML that draws a Vega-Lite spec with vega-embed (loaded once per page from the CDN Altair uses).
+    """HTML that draws a Vega-Lite spec with the inlined vega-embed.
 
-    Without network the element keeps a short note; the tables next to each
-    chart carry every figure.
+    The renderer itself is put once in the page's head by :func:`export_html`
+    (``rotacc_lab.exports.html.vega_bundle``, an ES module); this draw script is
+    a module too, so it runs after it. Without JavaScript the element keeps a
+    short note; the table next to each chart carries every figure.
     """
-    import altair as alt
-
-    cdn = "https://cdn.jsdelivr.net/npm"
-    libs = json.dumps([f"{cdn}/vega@{alt.VEGA_VERSION}", f"{cdn}/vega-lite@{alt.VEGALITE_VERSION}",
-                       f"{cdn}/vega-embed@{alt.VEGAEMBED_VERSION}"])
     body = json.dumps(dict(spec), default=str).replace("</", "<\\/")
     return (
         f'<div id="{element_id}" class="rotacc-chart"><p style="color:#a33;font-size:.9rem">Chart not drawn: '
-        "vega-embed could not be loaded from cdn.jsdelivr.net (no network?). The table has every figure.</p></div>"
-        "<script>(function(){"
-        f"var spec={body};var id={json.dumps(element_id)};"
-        "function draw(){vegaEmbed('#'+id,spec,{actions:false}).catch(function(e){"
-        "document.getElementById(id).textContent=String(e);});}"
-        "if(window.vegaEmbed){draw();return;}"
-        "if(!window.__rotaccVega){window.__rotaccVega=" + libs + ".reduce(function(p,src){return p.then(function(){"
-        "return new Promise(function(ok,ko){var s=document.createElement('script');s.src=src;s.onload=ok;"
-        "s.onerror=ko;document.head.appendChild(s);});});},Promise.resolve());}"
-        "window.__rotaccVega.then(draw).catch(function(){});"
-        "})();</script>"
+        "this browser could not run the embedded chart renderer. The table has every figure.</p></div>"
+        '<script type="module">'
+        f"const spec={body};const id={json.dumps(element_id)};"
+        "window.vegaEmbed('#'+id,spec,{actions:false}).catch(e=>{document.getElementById(id).textContent=String(e);});"
+        "</script>"
     )
 
 
@@ -807,9 +798,10 @@ def export_html(executed: str | Path, html_path: str | Path | None = None) -> Pa
     """Render an executed notebook to one HTML file: outputs only (no code cells, no prompts).
 
     Cells tagged ``report-hide`` are left out. The CSS is inlined, images are embedded, tables are plain HTML, and the
-    template loads no script (no require.js, MathJax or Mermaid). Vega-Lite
-    chart outputs get an HTML rendering (see :func:`vegalite_html`), the one
-    thing fetched from the network when the file is opened. Returns the HTML path
+    template loads no script from the network (no require.js, MathJax or
+    Mermaid). Vega-Lite chart outputs get an HTML rendering (see
+    :func:`vegalite_html`) drawn by the renderer inlined once in the head, so
+    the file opens offline. Returns the HTML path
     (default: next to the notebook with ``.html``).
     """
     import nbformat
@@ -834,6 +826,11 @@ def export_html(executed: str | Path, html_path: str | Path | None = None) -> Pa
                             template_file="rotacc_report.html.j2")
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
+    if n:
+        from .exports.html import vega_bundle
+
+        head_end = body.index("</head>")
+        body = body[:head_end] + f'<script type="module">{vega_bundle()}</script>' + body[head_end:]
     out.write_text(body, encoding="utf-8")
     return out
 

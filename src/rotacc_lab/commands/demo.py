@@ -1,8 +1,9 @@
 """``rotacc-lab demo``: build the embedded demo practice and run the main job on it.
 
 The main job is: import ``data/demo`` into a fresh workspace, generate the
-rota for the demo year with every phase, and write the full report bundle
-(every admin report, with charts) as one HTML file.
+rota for the demo year with every phase, write the full report bundle (every
+admin report, with charts) as one HTML file, and execute the monthly report
+notebook for the first month with papermill.
 """
 
 from __future__ import annotations
@@ -68,7 +69,12 @@ def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = Tru
     html = out / "demo-report.html"
     write_bundle_html(ws.load_snapshot(), DEMO_START, DEMO_END, html, alerts=ws.list_alerts())
     say(f"report bundle (every admin report with charts): {html}")
-    return {"workspace": ws_path, "report": html, "run": run}
+    from ..notebook_support import run_monthly_report
+
+    month = DEMO_START.strftime("%Y-%m")
+    monthly = run_monthly_report(ws_path, month, out / "monthly")
+    say(f"monthly report for {month} (executed with papermill): {monthly}")
+    return {"workspace": ws_path, "report": html, "monthly": monthly, "run": run}
 
 
 def register(app: typer.Typer) -> None:
