@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from datetime import date, timedelta
 
@@ -255,3 +254,12 @@ def test_available_weeks_exclude_any_week_with_annual_leave():
     rows = {r["clinician_id"]: r for r in frame.iter_rows(named=True)}
     assert rows["A"]["available_weeks"] == 2 and rows["A"]["wte_weeks"] == 160
     assert rows["B"]["available_weeks"] == 3 and rows["B"]["wte_weeks"] == 300
+
+
+def test_a_practice_without_partners_changes_nothing():
+    people = [salaried("S", [Weekday.MON, Weekday.TUE])]
+    res, after = run(practice(people, mins=1, shifts=[shift("S", WEEK[0]), shift("S", WEEK[1])]),
+                     end=WEEK[1], w=weights(S11=1))
+    assert res.feasible and res.create == [] and res.delete == []
+    res, _ = run(practice(people, mins=1, shifts=[shift("S", WEEK[0])]), end=WEEK[1], w=weights(S11=1))
+    assert not res.feasible and any(line.startswith(f"H7 Tue {WEEK[1]}") for line in res.report.explanation)

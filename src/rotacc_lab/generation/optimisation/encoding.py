@@ -28,7 +28,6 @@ import polars as pl
 
 from ...calendar import daterange, week_monday
 from ...domain import (
-    ClinicianType,
     LeaveStatus,
     LeaveType,
     PracticeSnapshot,
@@ -403,12 +402,7 @@ def build_encoding(
     bhs = [d for d in daterange(start, end) if d.weekday() < 5 and d in bank_hols]
     warnings: list[str] = []
 
-    partner_ids = [
-        cid
-        for cid in _partners_in_range(snap, start, end)
-        if snap.clinician_by_id[cid].clinician_type is ClinicianType.PARTNER
-        or any(t.term_type is TermType.PARTNER for t in snap.terms_by_clinician.get(cid, ()))
-    ]
+    partner_ids = _partners_in_range(snap, start, end)  # anyone with a PARTNER term in the range
 
     # cells ---------------------------------------------------------------------
     cells: dict[Key, Cell] = {}
