@@ -47,10 +47,10 @@ name = "baseline"
 
 [[scenarios]]
 name = "P02 at 40%"
-changes = [{ kind = "wte", clinician = "P02", percentage = 40, start = 2026-03-09 },
-           { kind = "leave", clinician = "P01", start = 2026-03-04, end = 2026-03-05 }]
+changes = [{ kind = "wte", clinician_id = "P02", percentage = 40, effective_from = 2026-03-09 },
+           { kind = "leave", clinician_id = "P01", start = 2026-03-04, end = 2026-03-05 }]
 
 [[scenarios]]
 name = "impossible mondays"
-changes = [{ kind = "monday_minimum", value = 40 }]
+changes = [{ kind = "minimum", weekday = "Mon", doctors = 40 }]
 """

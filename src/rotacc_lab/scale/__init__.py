@@ -7,39 +7,19 @@ gathered table as DuckDB or Parquet.
 """
 
 from .runner import SweepInterrupted, SweepResult, comparable, load_practices, run_sweep, write_results
-from .spec import (
-    CHANGE_KINDS,
-    ExtraLeave,
-    MondayMinimum,
-    NewLocum,
-    PartnerLeaving,
-    Scenario,
-    ScenarioChange,
-    SpecError,
-    SweepSpec,
-    TaskSpec,
-    WteChange,
-    load_spec,
-    parse_spec,
-)
+from .spec import Scenario, SpecError, SweepSpec, TaskSpec, apply_change, load_spec, parse_spec
 from .tasks import PARTNER_SCHEMA, RESULT_SCHEMA, pack_snapshot, run_task
 
 __all__ = [
-    "CHANGE_KINDS",
-    "ExtraLeave",
-    "MondayMinimum",
-    "NewLocum",
     "PARTNER_SCHEMA",
-    "PartnerLeaving",
     "RESULT_SCHEMA",
     "Scenario",
-    "ScenarioChange",
     "SpecError",
     "SweepInterrupted",
     "SweepResult",
     "SweepSpec",
     "TaskSpec",
-    "WteChange",
+    "apply_change",
     "comparable",
     "load_practices",
     "load_spec",

@@ -8,11 +8,13 @@ weight term or a scenario naming a clinician the practice does not have are all
 rejected with a :class:`SpecError` whose message names the key path, the bad
 value and what is accepted.
 
-Scenario changes are pure snapshot transforms (each returns a new snapshot via
-``dataclasses.replace``; nothing is written anywhere), so a what-if can travel
-to a Dask worker with the snapshot. ``rotacc_lab.scenarios`` (the notebooks'
-what-if module) applies its changes to a *branch workspace* through the store
-instead; a sweep cannot afford a DuckDB file per task, hence these transforms.
+Scenario changes use the vocabulary of ``rotacc_lab.scenarios`` (the notebooks'
+what-if module: ``wte``, ``leave``, ``locum``, ``minimum``, ``partner_leaves``,
+parsed and checked by that module), so a what-if reads the same in a notebook
+and in a sweep. That module writes a change into a *branch workspace*; a sweep
+cannot afford a DuckDB file per task, so :func:`apply_change` makes the same
+change as a pure snapshot transform (a new snapshot via ``dataclasses.replace``)
+that travels to a Dask worker with the snapshot.
 
 Spec format (see ``docs/scale.md`` and ``examples/sweep.toml``)::
 
@@ -32,7 +34,7 @@ Spec format (see ``docs/scale.md`` and ``examples/sweep.toml``)::
     name = "baseline"
     [[scenarios]]
     name = "P03 at 80%"
-    changes = [{ kind = "wte", clinician = "P03", percentage = 80, start = 2026-03-02 }]
+    changes = [{ kind = "wte", clinician_id = "P03", percentage = 80, effective_from = 2026-03-02 }]
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Mapping
+from typing import Any, Mapping
 
+from .. import scenarios as scenario_changes
 from ..domain import (
     SOFT_TERMS,
     Clinician,
@@ -54,26 +57,24 @@ from ..domain import (
     LeaveType,
     LocumBooking,
     PracticeSnapshot,
+    Shift,
     ShiftStatus,
+    ShiftType,
     TermType,
-    Weekday,
     WorkingTerm,
 )
 from ..errors import RotaccError
+from ..scenarios import Change, ScenarioError
 
 __all__ = [
-    "CHANGE_KINDS",
-    "ExtraLeave",
-    "MondayMinimum",
-    "NewLocum",
-    "PartnerLeaving",
     "Scenario",
-    "ScenarioChange",
     "SpecError",
     "SweepSpec",
     "TaskSpec",
-    "WteChange",
+    "apply_change",
+    "check_out_path",
     "load_spec",
+    "parse_change",
     "parse_spec",
 ]
 
@@ -143,227 +144,96 @@ def _list(value: object, where: str) -> list:
     return value
 
 
-def _weekdays(value: object, where: str) -> tuple[Weekday, ...]:
-    if not isinstance(value, list):
-        raise _fail(where, value, 'give an array of day names such as ["Mon", "Wed"]')
-    try:
-        return tuple(sorted({Weekday.parse(v, f"{where}[{i}]") for i, v in enumerate(value)}))
-    except ValueError as err:
-        raise SpecError(str(err)) from None
-
-
-def _known_clinician(snap: PracticeSnapshot, cid: str, where: str, label: str) -> Clinician:
-    try:
-        return snap.clinician(cid)
-    except KeyError:
-        known = ", ".join(sorted(snap.clinician_by_id)) or "none"
-        raise SpecError(f"{where}.clinician: {cid!r} is not a clinician of {label}; known: {known}") from None
-
-
 # --------------------------------------------------------------------------- scenario changes
 
 
-@dataclass(frozen=True)
-class ScenarioChange:
-    """A what-if change to a practice: ``check`` against a snapshot, then ``apply`` to get a new one."""
+def parse_change(table: object, where: str) -> Change:
+    """One ``{kind = ..., ...}`` table of a scenario's ``changes``, in the vocabulary of ``rotacc_lab.scenarios``.
 
-    kind: ClassVar[str] = ""
-
-    def check(self, snap: PracticeSnapshot, where: str, label: str) -> None:
-        """Raise :class:`SpecError` if this change cannot apply to ``snap`` (``label`` names the practice)."""
-
-    def apply(self, snap: PracticeSnapshot) -> PracticeSnapshot:  # pragma: no cover - abstract
-        """The practice with this change made (a new snapshot; ``snap`` is untouched)."""
-        raise TypeError(f"{type(self).__name__} does not define apply")
-
-    def describe(self) -> dict[str, Any]:
-        """JSON-friendly description (kind + parameters), for the results table."""
-        out: dict[str, Any] = {"kind": self.kind}
-        for name, value in self.__dict__.items():
-            if isinstance(value, tuple):
-                value = [v.label if isinstance(v, Weekday) else str(v) for v in value]
-            elif isinstance(value, date):
-                value = value.isoformat()
-            out[name] = value
-        return out
-
-
-@dataclass(frozen=True)
-class WteChange(ScenarioChange):
-    """Clinician ``clinician`` works ``percentage`` % from ``start`` (default: the whole of every term).
-
-    The term covering ``start`` is split: the old part ends the day before, a new
-    term (id ``<term_id>@<start>``) carries the new percentage; later terms change too.
+    Checks against the practices' data come later (:meth:`SweepSpec.check_against`).
     """
-
-    kind: ClassVar[str] = "wte"
-    clinician: str
-    percentage: int
-    start: date | None = None
-
-    def check(self, snap: PracticeSnapshot, where: str, label: str) -> None:
-        _known_clinician(snap, self.clinician, where, label)
-        if not snap.terms_by_clinician.get(self.clinician):
-            raise SpecError(f"{where}.clinician: {self.clinician!r} has no working term in {label}; a WTE change needs one")
-
-    def apply(self, snap: PracticeSnapshot) -> PracticeSnapshot:
-        out: list[WorkingTerm] = []
-        for t in snap.terms:
-            if t.clinician_id != self.clinician:
-                out.append(t)
-            elif self.start is None or t.start_date >= self.start:
-                out.append(replace(t, percentage=self.percentage))
-            elif t.covers(self.start):
-                out.append(replace(t, end_date=self.start - timedelta(days=1)))
-                out.append(replace(t, term_id=f"{t.term_id}@{self.start.isoformat()}", start_date=self.start,
-                                   percentage=self.percentage))
-            else:
-                out.append(t)
-        return replace(snap, terms=tuple(out))
+    kinds = scenario_changes.CHANGE_KINDS
+    if not isinstance(table, dict):
+        raise _fail(where, table, 'give a table such as { kind = "wte", clinician_id = "P01", percentage = 80, '
+                                  "effective_from = 2026-03-02 }")
+    if table.get("kind") not in kinds:
+        raise _fail(f"{where}.kind", table.get("kind"), f"accepted kinds: {', '.join(kinds)}")
+    try:
+        return scenario_changes.parse_change(table)
+    except ScenarioError as err:
+        raise SpecError(f"{where}: {err}") from None
 
 
-@dataclass(frozen=True)
-class ExtraLeave(ScenarioChange):
-    """Approved leave of ``leave_type`` for ``clinician`` over ``[start, end]``."""
-
-    kind: ClassVar[str] = "leave"
-    clinician: str
-    start: date
-    end: date
-    leave_type: LeaveType = LeaveType.ANNUAL_LEAVE
-    half_day: bool = False
-
-    def check(self, snap: PracticeSnapshot, where: str, label: str) -> None:
-        _known_clinician(snap, self.clinician, where, label)
-        if self.end < self.start:
-            raise SpecError(f"{where}.end: {self.end} is before start {self.start}; give an end on or after the start")
-
-    def apply(self, snap: PracticeSnapshot) -> PracticeSnapshot:
-        leave_id = f"scenario-{self.clinician}-{self.start.isoformat()}-{len(snap.leave) + 1}"
-        extra = Leave(leave_id, self.clinician, self.leave_type, self.start, self.end, LeaveStatus.APPROVED,
-                      Duration.HALF if self.half_day else Duration.FULL)
-        return replace(snap, leave=snap.leave + (extra,))
+def _next_shift_id(snap: PracticeSnapshot) -> int:
+    return max((s.shift_id for s in snap.shifts if s.shift_id is not None), default=0) + 1
 
 
-@dataclass(frozen=True)
-class NewLocum(ScenarioChange):
-    """A new locum ``clinician`` from ``start`` to ``end`` on fixed ``days`` and/or booked ``dates``."""
+def apply_change(change: Change, snap: PracticeSnapshot) -> PracticeSnapshot:
+    """``change`` made in memory: the same rows ``Change.apply`` writes into a branch workspace.
 
-    kind: ClassVar[str] = "locum"
-    clinician: str
-    start: date
-    end: date
-    name: str = ""
-    days: tuple[Weekday, ...] = ()
-    dates: tuple[date, ...] = ()
-
-    def check(self, snap: PracticeSnapshot, where: str, label: str) -> None:
-        if self.clinician in snap.clinician_by_id:
-            raise SpecError(f"{where}.clinician: {self.clinician!r} already exists in {label}; give a new id")
-        if self.end < self.start:
-            raise SpecError(f"{where}.end: {self.end} is before start {self.start}; give an end on or after the start")
-        if not self.days and not self.dates:
-            raise SpecError(f"{where}: a locum needs days (fixed weekdays) and/or dates (bookings); neither given")
-        outside = [d for d in self.dates if not self.start <= d <= self.end]
-        if outside:
-            raise SpecError(f"{where}.dates: {outside[0]} is outside {self.start}..{self.end}; book dates inside the term")
-
-    def apply(self, snap: PracticeSnapshot) -> PracticeSnapshot:
-        clin = Clinician(self.clinician, self.name or f"Locum {self.clinician}", None, ClinicianType.LOCUM)
-        term = WorkingTerm(f"{self.clinician}-T1", self.clinician, TermType.LOCUM, self.start, self.end, 0,
-                           fixed_working_days=self.days)
-        out = replace(snap, clinicians=snap.clinicians + (clin,), terms=snap.terms + (term,))
-        if self.dates:
-            booking = LocumBooking(f"scenario-{self.clinician}", self.clinician, tuple(sorted(self.dates)))
-            out = replace(out, locum_bookings=out.locum_bookings + (booking,))
-        return out
-
-
-@dataclass(frozen=True)
-class MondayMinimum(ScenarioChange):
-    """The minimum number of doctors on Mondays becomes ``value``."""
-
-    kind: ClassVar[str] = "monday_minimum"
-    value: int
-
-    def apply(self, snap: PracticeSnapshot) -> PracticeSnapshot:
-        mins = dict(snap.settings.min_doctors)
-        mins[Weekday.MON] = self.value
-        return replace(snap, settings=replace(snap.settings, min_doctors=mins))
-
-
-@dataclass(frozen=True)
-class PartnerLeaving(ScenarioChange):
-    """Partner ``clinician`` leaves after ``last_day``: terms end then, later scheduled shifts go."""
-
-    kind: ClassVar[str] = "partner_leaving"
-    clinician: str
-    last_day: date
-
-    def check(self, snap: PracticeSnapshot, where: str, label: str) -> None:
-        clin = _known_clinician(snap, self.clinician, where, label)
-        if clin.clinician_type is not ClinicianType.PARTNER:
-            raise SpecError(f"{where}.clinician: {self.clinician!r} is a {clin.clinician_type.value}, not a PARTNER")
-
-    def apply(self, snap: PracticeSnapshot) -> PracticeSnapshot:
+    ``rotacc_lab.scenarios`` writes each change through the store (audit rows, a
+    branch file per what-if); a sweep runs thousands of what-ifs on workers
+    without a file each, so here each kind is mirrored as a pure snapshot
+    transform (a new snapshot via ``dataclasses.replace``; ``snap`` is untouched).
+    """
+    if isinstance(change, scenario_changes.WteChange):
+        cid, eff, pct = change.clinician_id, change.effective_from, change.percentage
         terms = []
         for t in snap.terms:
-            if t.clinician_id != self.clinician or (t.end_date is not None and t.end_date <= self.last_day):
+            if t.clinician_id != cid or (t.end_date is not None and t.end_date < eff):
                 terms.append(t)
-            elif t.start_date <= self.last_day:
-                terms.append(replace(t, end_date=self.last_day))
+            elif t.start_date >= eff:
+                terms.append(replace(t, percentage=pct))
+            else:  # covers eff and started before: split
+                terms.append(replace(t, end_date=eff - timedelta(days=1)))
+                terms.append(replace(t, term_id=f"{t.term_id}~{eff.isoformat()}", start_date=eff, percentage=pct))
+        return replace(snap, terms=tuple(terms))
+    if isinstance(change, scenario_changes.ExtraLeave):
+        lv = Leave(f"WHATIF-L{len(snap.leave) + 1}", change.clinician_id, LeaveType(change.leave_type), change.start,
+                   change.end, LeaveStatus.APPROVED, Duration.FULL)
         shifts = tuple(
             s for s in snap.shifts
-            if not (s.clinician_id == self.clinician and s.date > self.last_day and s.status is ShiftStatus.SCHEDULED)
+            if not (s.clinician_id == change.clinician_id and s.status is ShiftStatus.SCHEDULED and not s.is_pinned
+                    and s.shift_type in (ShiftType.STANDARD, ShiftType.DUTY) and lv.covers(s.date))
         )
-        return replace(snap, terms=tuple(terms), shifts=shifts)
-
-
-#: kind -> (class, required keys, optional keys)
-CHANGE_KINDS: dict[str, tuple[type[ScenarioChange], tuple[str, ...], tuple[str, ...]]] = {
-    "wte": (WteChange, ("clinician", "percentage"), ("start",)),
-    "leave": (ExtraLeave, ("clinician", "start", "end"), ("leave_type", "half_day")),
-    "locum": (NewLocum, ("clinician", "start", "end"), ("name", "days", "dates")),
-    "monday_minimum": (MondayMinimum, ("value",), ()),
-    "partner_leaving": (PartnerLeaving, ("clinician", "last_day"), ()),
-}
-
-
-def parse_change(table: object, where: str) -> ScenarioChange:
-    """One ``{kind = ..., ...}`` table of a scenario's ``changes`` array."""
-    if not isinstance(table, dict):
-        raise _fail(where, table, "give a table such as { kind = \"wte\", clinician = \"P01\", percentage = 80 }")
-    kind = table.get("kind")
-    if kind not in CHANGE_KINDS:
-        raise _fail(f"{where}.kind", kind, f"accepted kinds: {', '.join(CHANGE_KINDS)}")
-    cls, required, optional = CHANGE_KINDS[kind]
-    body = {k: v for k, v in table.items() if k != "kind"}
-    _check_keys(body, where, required, optional)
-    args: dict[str, Any] = {}
-    for name, value in body.items():
-        w = f"{where}.{name}"
-        if name in ("clinician", "name"):
-            args[name] = _text(value, w)
-        elif name in ("start", "end", "last_day"):
-            args[name] = _date(value, w)
-        elif name == "percentage":
-            args[name] = _int(value, w, 0, 100)
-        elif name == "value":
-            args[name] = _int(value, w, 0)
-        elif name == "half_day":
-            args[name] = _bool(value, w)
-        elif name == "leave_type":
-            try:
-                args[name] = LeaveType.parse(value, w)
-            except ValueError as err:
-                raise SpecError(str(err)) from None
-        elif name == "days":
-            args[name] = _weekdays(value, w)
-        elif name == "dates":
-            if not isinstance(value, list):
-                raise _fail(w, value, "give an array of dates")
-            args[name] = tuple(_date(v, f"{w}[{i}]") for i, v in enumerate(value))
-    return cls(**args)
+        return replace(snap, leave=snap.leave + (lv,), shifts=shifts)
+    if isinstance(change, scenario_changes.NewLocum):
+        cid, days = change.clinician_id, change.dates
+        bid = f"WHATIF-B{len(snap.locum_bookings) + 1}"
+        first = _next_shift_id(snap)
+        new_shifts = tuple(Shift(first + i, cid, d, ShiftType.STANDARD, Duration.FULL, ShiftStatus.SCHEDULED, True,
+                                 f"locum:{bid}") for i, d in enumerate(days))
+        return replace(
+            snap,
+            clinicians=snap.clinicians + (Clinician(cid, change.name, None, ClinicianType.LOCUM),),
+            terms=snap.terms + (WorkingTerm(f"{cid}-whatif", cid, TermType.LOCUM, days[0], days[-1], 0),),
+            locum_bookings=snap.locum_bookings + (LocumBooking(bid, cid, days),),
+            shifts=snap.shifts + new_shifts,
+        )
+    if isinstance(change, scenario_changes.MinimumChange):
+        mins = dict(snap.settings.min_doctors)
+        mins[change.weekday] = change.doctors
+        return replace(snap, settings=replace(snap.settings, min_doctors=mins))
+    if isinstance(change, scenario_changes.PartnerLeaves):
+        cid, last = change.clinician_id, change.last_day
+        terms = tuple(
+            replace(t, end_date=last) if t.clinician_id == cid and (t.end_date is None or t.end_date > last) else t
+            for t in snap.terms if not (t.clinician_id == cid and t.start_date > last)
+        )
+        leave = tuple(
+            replace(lv, status=LeaveStatus.CANCELLED)
+            if lv.clinician_id == cid and lv.start_date > last and lv.status in (LeaveStatus.PENDING, LeaveStatus.APPROVED)
+            else lv
+            for lv in snap.leave
+        )
+        shifts = tuple(
+            replace(s, status=ShiftStatus.CANCELLED)
+            if s.clinician_id == cid and s.date > last and s.status is ShiftStatus.SCHEDULED else s
+            for s in snap.shifts
+        )
+        return replace(snap, terms=terms, leave=leave, shifts=shifts)
+    raise SpecError(f"scenario change {type(change).__name__} has no in-memory form for sweeps; "
+                    "accepted kinds: wte, leave, locum, minimum, partner_leaves")
 
 
 @dataclass(frozen=True)
@@ -371,15 +241,17 @@ class Scenario:
     """A named list of changes (none = the baseline)."""
 
     name: str
-    changes: tuple[ScenarioChange, ...] = ()
+    changes: tuple[Change, ...] = ()
 
     def apply(self, snap: PracticeSnapshot) -> PracticeSnapshot:
+        """The practice with every change made, in order (``snap`` is untouched)."""
         for change in self.changes:
-            snap = change.apply(snap)
+            snap = apply_change(change, snap)
         return snap
 
     def describe(self) -> str:
-        return json.dumps([c.describe() for c in self.changes], sort_keys=True)
+        """The changes as JSON (``Change.as_dict`` each), for the results table."""
+        return json.dumps([c.as_dict() for c in self.changes], sort_keys=True, default=str)
 
 
 # --------------------------------------------------------------------------- the spec
@@ -442,7 +314,11 @@ class SweepSpec:
         for ws, snap in snapshots.items():
             for i, sc in enumerate(self.scenarios):
                 for j, change in enumerate(sc.changes):
-                    change.check(snap, f"scenarios[{i}].changes[{j}]", f"workspace {ws}")
+                    try:
+                        change.check(snap)
+                        apply_change(change, snap)
+                    except ScenarioError as err:
+                        raise SpecError(f"scenarios[{i}].changes[{j}]: {err} (workspace {ws})") from None
 
 
 _TOP_REQUIRED = ("workspaces", "start", "end")
