@@ -63,12 +63,14 @@ def build_demo_workspace(path: Path) -> Path:
 
 
 @contextmanager
-def voila(workspace: Path | None, name: str = "voila", env: dict[str, str] | None = None) -> Iterator[str]:
+def voila(
+    workspace: Path | None, name: str = "voila", env: dict[str, str] | None = None, preheat: bool = False
+) -> Iterator[str]:
     """Serve ``dashboards/`` with Voila for ``workspace``; yield the base URL."""
     from rotacc_lab.commands.dashboards import voila_server
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with voila_server(workspace, log=ARTIFACTS / f"{name}.log", env=env) as base:
+    with voila_server(workspace, log=ARTIFACTS / f"{name}.log", env=env, preheat=preheat) as base:
         yield base
 
 

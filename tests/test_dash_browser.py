@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -140,6 +141,29 @@ def test_dashboard_waits_for_a_writer_then_renders(server, browser, demo_ws: Pat
         screenshot(page, "staffing-after-busy")
     finally:
         page.close()
+
+
+def test_preheated_kernels_show_data_written_after_they_started(browser, demo_ws: Path, tmp_path: Path):
+    """``rotacc-lab dashboards`` preheats kernels; a write made after that must still show on the page."""
+    from dataclasses import replace
+
+    from rotacc_lab.store import Workspace
+
+    copy = tmp_path / "preheated.duckdb"
+    Workspace.open(demo_ws).branch(copy, actor="test")
+    with voila(copy, name="voila-preheat-test", preheat=True) as base:
+        time.sleep(20)  # let the preheated kernels run the notebooks and read the workspace
+        ws = Workspace.open(copy)
+        ws.save_settings(replace(ws.load_settings(), practice_name="Renamed After Preheat"), actor="test")
+        page = new_page(browser)
+        try:
+            page.goto(_url(base, "fairness"))
+            page.wait_for_selector(CHART)
+            page.wait_for_selector(".rotacc-status >> text=Renamed After Preheat")
+            assert_no_errors(page)
+            screenshot(page, "fairness-preheated")
+        finally:
+            page.close()
 
 
 def test_cli_serves_every_dashboard_and_stops_on_ctrl_c(demo_ws: Path):

@@ -155,6 +155,31 @@ def test_a_loaded_dashboard_does_not_block_a_writer(demo_ws: Path, monkeypatch):
         assert holder.proc.poll() is None
 
 
+def test_refresh_if_changed_rereads_only_after_a_write(demo_ws: Path, tmp_path: Path):
+    """What a preheated kernel does when its page is requested: one cheap version check."""
+    from rotacc_lab.store import Workspace
+
+    copy = tmp_path / "copy.duckdb"
+    Workspace.open(demo_ws).branch(copy, actor="test")
+    dash = make("staffing", copy)
+    first = dash.data
+    assert dash.refresh_if_changed() is False
+    assert dash.data is first and "unchanged at" in dash.status.value
+    ws = Workspace.open(copy)
+    ws.save_settings(replace(ws.load_settings(), practice_name="Renamed Practice"), actor="test")
+    assert dash.refresh_if_changed() is True
+    assert dash.data is not first and dash.data.snapshot.data_version > first.snapshot.data_version
+    assert "Renamed Practice" in dash.status.value
+
+
+def test_watch_for_viewer_is_inert_outside_a_preheated_kernel(demo_ws: Path, monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    dash = make("monday_balance", demo_ws)
+    before = threading.active_count()
+    dash.watch_for_viewer()
+    assert threading.active_count() == before
+
+
 # --------------------------------------------------------------------------- the loader
 
 

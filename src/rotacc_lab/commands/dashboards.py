@@ -92,8 +92,9 @@ def voila_command(folder: Path, port: int, preheat: bool = False) -> list[str]:
     """The Voila command line: this interpreter, bound to 127.0.0.1, no browser, no tracebacks.
 
     With ``preheat``, Voila keeps one kernel per dashboard that has already run the
-    notebook (and so read the workspace), which makes the first render fast; the data
-    on screen is then as old as that kernel, shown in the status line (Reload re-reads).
+    notebook (and so read the workspace), which makes the first render fast; when the
+    page is requested the kernel re-reads the workspace only if its ``data_version``
+    moved (``rotacc_lab.ui.Dashboard.watch_for_viewer``).
     """
     extra = ["--preheat_kernel=True", "--pool_size=1"] if preheat else []
     return [
@@ -212,13 +213,16 @@ def serve_dashboards(
     port: int | None = None,
     open_browser: bool = False,
     *,
-    preheat: bool = False,
+    preheat: bool = True,
     echo=print,
 ) -> None:
     """Serve the dashboards until Ctrl-C, printing one URL per dashboard.
 
     ``workspace`` becomes the dashboards' default (``ROTACC_WORKSPACE``); with
     ``None`` the environment's value (if any) is kept and the page asks for one.
+    ``preheat`` (default) keeps one kernel per dashboard ready with the workspace
+    already read; when its page is requested the kernel checks ``data_version`` and
+    re-reads the file if anything was written meanwhile, so the page is never stale.
     """
     with _stop_on_signals():
         try:
@@ -271,9 +275,10 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(None, "--port", "-p", help="Port on 127.0.0.1 (default: a free port)."),
         open_browser: bool = typer.Option(False, "--open/--no-open", help="Open the first dashboard in a browser."),
         preheat: bool = typer.Option(
-            False,
+            True,
             "--preheat/--no-preheat",
-            help="Keep one kernel per dashboard ready, data already read (faster first page; Reload for fresh data).",
+            help="Keep one kernel per dashboard ready with the data read (faster first page; "
+            "re-read on request if the workspace changed).",
         ),
     ) -> None:
         """Serve the Voila dashboards (partner WTE, Monday balance, fairness, staffing) on 127.0.0.1."""

@@ -28,7 +28,7 @@ import queue
 import threading
 import traceback
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
 import ipywidgets as widgets
@@ -319,6 +319,50 @@ class Dashboard:
             self._needs_load = True
         self._submit()
 
+    def refresh_if_changed(self) -> bool:
+        """Re-read the workspace if it changed since it was read; return whether a reload was requested.
+
+        The check is one short read-only query of ``data_version``, which every write
+        bumps. A preheated Voila kernel calls this when its page is finally requested,
+        so the page never shows data older than the request (see :meth:`watch_for_viewer`).
+        """
+        from ..store.workspace import Workspace
+
+        data = self.data
+        if data is not None:
+            try:
+                current = Workspace(data.path, read_only=True).data_version()
+            except Exception:  # busy, moved or damaged: the full load below says what is wrong
+                current = None
+            if current == data.snapshot.data_version:
+                self._show_status(data, checked=datetime.now())
+                return False
+        self.request_load()
+        return True
+
+    def watch_for_viewer(self) -> None:
+        """In a preheated Voila kernel: when the page is requested, refresh the data if it changed.
+
+        Voila's preheated kernels run the notebook (and so read the workspace) before
+        anyone asks for the page. A daemon thread waits for the request
+        (``voila.utils.wait_for_request``), then for the preload to finish, then calls
+        :meth:`refresh_if_changed`. Outside a preheated kernel this does nothing.
+        """
+        if os.environ.get("VOILA_PREHEAT") != "True":
+            return
+
+        def wait_then_refresh() -> None:
+            try:
+                from voila.utils import wait_for_request
+
+                wait_for_request()
+                self.wait(timeout=None)
+                self.refresh_if_changed()
+            except Exception as err:
+                self._remember(err)
+
+        threading.Thread(target=wait_then_refresh, name=f"dashboard-{self.spec.key}-viewer", daemon=True).start()
+
     def request_render(self) -> None:
         """Redraw the sections from the data in memory."""
         self._submit()
@@ -423,7 +467,7 @@ class Dashboard:
             f"waited {event.waited:.0f} s)",
         )
 
-    def _show_status(self, data: WorkspaceData) -> None:
+    def _show_status(self, data: WorkspaceData, checked: datetime | None = None) -> None:
         snap = data.snapshot
         parts = [
             f"<b>{html.escape(snap.settings.practice_name)}</b>",
@@ -436,6 +480,8 @@ class Dashboard:
         if data.branch_parent:
             parts.append(f"branch of {html.escape(data.branch_parent)}")
         parts.append(f"read at {data.loaded_at:%H:%M:%S}")
+        if checked is not None:
+            parts.append(f"unchanged at {checked:%H:%M:%S}")
         self.status.value = " · ".join(parts)
 
     def _render(self) -> None:
@@ -523,4 +569,6 @@ def show_dashboard(key: str, **options: Any) -> Dashboard:
         raise ValueError(f"dashboard {key!r} is not known; accepted: {', '.join(DASHBOARDS)}") from None
     dash = Dashboard(spec, **options)
     display(dash.widget)
-    return dash.start()
+    dash.start()
+    dash.watch_for_viewer()
+    return dash
