@@ -23,7 +23,9 @@ crashes apart), or an existing scheduler given by address.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -158,29 +160,66 @@ def dask_client(scheduler: str | None, workers: int, processes: bool = True) -> 
         cluster.close()
 
 
+@contextmanager
+def _sigint_sets(stop: threading.Event) -> Iterator[None]:
+    """While inside, Ctrl-C sets ``stop`` as well as raising KeyboardInterrupt (main thread only).
+
+    The flag is the safety net: should the KeyboardInterrupt land inside library code
+    that swallows it, the collection loop still sees ``stop`` and cancels.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        stop.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _lost(fut: Any) -> str:
+    """Error text of a future that did not finish (the task itself never raises)."""
+    try:
+        exc = fut.exception(timeout=1)
+    except Exception as err:  # noqa: BLE001 - a cancelled future raises here
+        exc = err
+    if exc is None:
+        return f"worker failure: the task ended {fut.status} (its worker was lost or the future cancelled)"
+    return f"worker failure: {type(exc).__name__}: {exc}"
+
+
 def _run_dask(tasks: list[TaskSpec], payloads: Mapping[str, bytes], client: Any, bar: tqdm) -> dict[int, TaskResult]:
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:8]
-    scattered = {ws: client.scatter(b, hash=False) for ws, b in payloads.items()}
+    stop = threading.Event()
     by_key: dict[str, TaskSpec] = {}
-    futures = []
+    futures: list[Any] = []
+    scattered: dict[str, Any] = {}
     out: dict[int, TaskResult] = {}
     try:
-        for task in tasks:
-            key = f"rotacc-sweep-{token}-{task.task_id}"
-            by_key[key] = task
-            futures.append(client.submit(run_task, scattered[task.workspace], task, key=key, pure=False, retries=0))
-        for fut in as_completed(futures):
-            task = by_key[fut.key]
-            if fut.status == "finished":
-                out[task.task_id] = fut.result()
-            else:  # the task itself never raises: this is a lost worker, a cancelled future, ...
-                exc = fut.exception()
-                out[task.task_id] = error_result(task, f"worker failure: {type(exc).__name__}: {exc}")
-            fut.release()
-            bar.update(1)
-            bar.set_postfix(failed=sum(1 for r, _ in out.values() if r["status"] == "error"))
+        with _sigint_sets(stop):
+            scattered = {ws: client.scatter(b, hash=False) for ws, b in payloads.items()}
+            for task in tasks:
+                key = f"rotacc-sweep-{token}-{task.task_id}"
+                by_key[key] = task
+                futures.append(client.submit(run_task, scattered[task.workspace], task, key=key, pure=False,
+                                             retries=0))
+            for fut in as_completed(futures):
+                if stop.is_set():
+                    raise KeyboardInterrupt
+                task = by_key[fut.key]
+                out[task.task_id] = fut.result() if fut.status == "finished" else error_result(task, _lost(fut))
+                fut.release()
+                bar.update(1)
+                bar.set_postfix(failed=sum(1 for r, _ in out.values() if r["status"] == "error"))
+            if stop.is_set():
+                raise KeyboardInterrupt
     except KeyboardInterrupt:
         client.cancel(futures + list(scattered.values()), force=True)
         raise SweepInterrupted(

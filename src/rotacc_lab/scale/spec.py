@@ -338,7 +338,7 @@ def parse_spec(data: Mapping[str, Any], base: Path | None = None, *, check_files
     for i, p in enumerate(_list(data["workspaces"], "workspaces")):
         text = _text(p, f"workspaces[{i}]")
         path = Path(text).expanduser()
-        path = path if path.is_absolute() else (base / path)
+        path = (path if path.is_absolute() else base / path).resolve()
         if check_files and not path.is_file():
             raise SpecError(f"workspaces[{i}]: workspace {path} does not exist; give the path of a workspace .duckdb "
                             "file (relative to the spec file)")
@@ -420,7 +420,7 @@ def parse_spec(data: Mapping[str, Any], base: Path | None = None, *, check_files
 
     if "out" in data:
         out = Path(_text(data["out"], "out")).expanduser()
-        kw["out"] = check_out_path(out if out.is_absolute() else base / out, "out", check_folder=check_files)
+        kw["out"] = check_out_path((out if out.is_absolute() else base / out).resolve(), "out", check_folder=check_files)
     return SweepSpec(workspaces=tuple(paths), start=start, end=end, **kw)
 
 
