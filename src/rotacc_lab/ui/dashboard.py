@@ -440,11 +440,11 @@ class Dashboard:
             self.message.show("error", str(err))
             self._clear_panels("The workspace could not be read: see the message above.")
             return False
-        except Exception as err:
+        except Exception:
             self.data = None
             self.status.value = ""
             self._clear_panels("No workspace loaded: see the message above.")
-            raise err
+            raise  # the guard around the work shows it in the banner
         with self._lock:
             self._needs_load = False
         self.data = data
