@@ -119,16 +119,39 @@ def _bar(total: int, enabled: bool) -> tqdm:
 
 
 def _run_serial(tasks: list[TaskSpec], payloads: Mapping[str, bytes], bar: tqdm) -> dict[int, TaskResult]:
+    """Run the tasks one after another in this process (the main thread, so Ctrl-C lands in the plan).
+
+    CP-SAT takes SIGINT over while it solves (ortools' ``catch_sigint_signal``
+    defaults to true) and resets it to the default action afterwards. So the sweep's
+    handler is installed before every task and again after every phase (``plan``'s
+    progress events arrive in this thread): a Ctrl-C outside a solve interrupts at
+    once; one inside a solve ends that solve early (CP-SAT's own handling) and the
+    next Ctrl-C stops the sweep. Nothing is written either way.
+    """
+    from ..generation.pipeline import PhaseProgress
+
     out: dict[int, TaskResult] = {}
-    for task in tasks:
-        try:
-            out[task.task_id] = run_task(payloads[task.workspace], task)
-        except KeyboardInterrupt:
-            raise SweepInterrupted(
-                f"interrupted after {len(out)}/{len(tasks)} task(s); nothing was written"
-            ) from None
-        bar.update(1)
-        bar.set_postfix(failed=sum(1 for r, _ in out.values() if r["status"] == "error"))
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main else None
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    def arm(event: object = None) -> None:
+        if main and (event is None or isinstance(event, PhaseProgress)):
+            signal.signal(signal.SIGINT, handler)
+
+    try:
+        for task in tasks:
+            arm()
+            out[task.task_id] = run_task(payloads[task.workspace], task, progress=arm)
+            bar.update(1)
+            bar.set_postfix(failed=sum(1 for r, _ in out.values() if r["status"] == "error"))
+    except KeyboardInterrupt:
+        raise SweepInterrupted(f"interrupted after {len(out)}/{len(tasks)} task(s); nothing was written") from None
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
     return out
 
 

@@ -17,7 +17,7 @@ import socket
 import time
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 import cloudpickle
 import polars as pl
@@ -161,8 +161,13 @@ def report_metrics(snap: PracticeSnapshot, start: date, end: date) -> tuple[dict
     return metrics, avail
 
 
-def run_task(payload: bytes | PracticeSnapshot, task: TaskSpec) -> TaskResult:
-    """Apply the scenario, plan the range, compute the reports; never raises an ``Exception``."""
+def run_task(payload: bytes | PracticeSnapshot, task: TaskSpec,
+             progress: Callable[[Any], None] | None = None) -> TaskResult:
+    """Apply the scenario, plan the range, compute the reports; never raises an ``Exception``.
+
+    ``progress`` receives ``plan``'s progress events (serial mode re-arms its Ctrl-C
+    handler there). A ``KeyboardInterrupt`` is not an ``Exception`` and propagates.
+    """
     from ..generation.pipeline import plan
 
     t0 = time.perf_counter()
@@ -180,7 +185,7 @@ def run_task(payload: bytes | PracticeSnapshot, task: TaskSpec) -> TaskResult:
             weights=weights,
         )
         p = plan(snap, task.start, task.end, phases=task.phases, seed=task.seed, overwrite=task.overwrite,
-                 optimiser=optimiser)
+                 optimiser=optimiser, progress=progress)
         metrics, avail = report_metrics(after_plan(snap, p), task.start, task.end)
     except Exception as err:  # noqa: BLE001 - the error is the result
         return error_result(task, f"{type(err).__name__}: {err}", practice, time.perf_counter() - t0, worker, weights)
