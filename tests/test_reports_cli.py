@@ -146,7 +146,7 @@ def test_all_writes_one_html_file_with_every_report_and_chart(app, ws_path, tmp_
     text = out.read_text()
     for name in REPORTS:
         assert f'<h2>{name}</h2>' in text
-    specs = json.loads(text.split("const SPECS=")[1].split(";if(window.vegaEmbed)")[0].replace("<\\/", "</"))
+    specs = json.loads(text.split("const SPECS=")[1].split(";for(const[id,spec]")[0].replace("<\\/", "</"))
     with_chart = [n for n, spec in REPORTS.items() if spec.chart is not None]
     assert len(specs) == len(with_chart)
     assert all("$schema" in spec for spec in specs.values())
