@@ -60,29 +60,39 @@ def _url(base: str, key: str) -> str:
     return f"{base}/voila/render/{DASHBOARDS[key].notebook}"
 
 
+def wait_rendered(page, key: str) -> None:
+    """Wait until every section of dashboard ``key`` shows its chart (if any), table and CSV link."""
+    sections = DASHBOARDS[key].sections
+    n_charts = sum(1 for s in sections if s.key != "alerts")
+    page.wait_for_function(
+        f"document.querySelectorAll('{CHART}').length >= {n_charts} && "
+        f"document.querySelectorAll('.rotacc-table').length === {len(sections)} && "
+        f"document.querySelectorAll('.rotacc-csv').length === {len(sections)}"
+    )
+
+
 @pytest.mark.parametrize("key", list(DASHBOARDS))
 def test_dashboard_renders_charts_and_tables_and_follows_the_date_range(server, browser, key):
     page = new_page(browser)
     try:
         page.goto(_url(server, key))
-        page.wait_for_selector(CHART)
-        page.wait_for_selector(".rotacc-table")
-        n_charts = sum(1 for s in DASHBOARDS[key].sections if s.key != "alerts")
-        page.wait_for_function(f"document.querySelectorAll('{CHART}').length >= {n_charts}")
-        assert page.locator(".rotacc-csv").count() == len(DASHBOARDS[key].sections)
+        wait_rendered(page, key)
         assert page.locator(".rotacc-start input[type=date]").input_value() == "2026-01-05"
         assert_no_errors(page)
         screenshot(page, f"{key}-full-range")
 
         before = chart_fingerprint(page)
-        link_before = page.locator(".rotacc-csv").first.get_attribute("download")
+        markup = page.locator(CHART).first.evaluate("el => el.outerHTML")
         set_date(page, "start", date(2026, 9, 1))
         page.wait_for_function(
-            "name => { const a = document.querySelector('.rotacc-csv'); return a && a.download !== name; }",
-            arg=link_before,
+            "name => { const a = document.querySelector('.rotacc-csv'); return a && a.download.endsWith(name); }",
+            arg="_2026-09-01_2026-12-31.csv",
         )
-        page.wait_for_selector(CHART)
-        assert page.locator(".rotacc-csv").first.get_attribute("download").endswith("_2026-09-01_2026-12-31.csv")
+        # the first chart is redrawn from the new range (its SVG differs), not merely re-attached
+        page.wait_for_function(
+            f"old => {{ const el = document.querySelector('{CHART}'); return el && el.outerHTML !== old; }}",
+            arg=markup,
+        )
         assert chart_fingerprint(page) != before, "the chart did not change with the range"
         assert_no_errors(page)
         screenshot(page, f"{key}-from-september")
@@ -94,7 +104,7 @@ def test_csv_download_delivers_the_table(server, browser):
     page = new_page(browser)
     try:
         page.goto(_url(server, "monday_balance"))
-        page.wait_for_selector(".rotacc-csv")
+        wait_rendered(page, "monday_balance")
         with page.expect_download() as info:
             page.locator(".rotacc-csv").first.click()
         download = info.value
@@ -135,7 +145,7 @@ def test_dashboard_waits_for_a_writer_then_renders(server, browser, demo_ws: Pat
             assert page.locator(CHART).count() == 0
             screenshot(page, "staffing-busy")
             holder.release()
-        page.wait_for_selector(CHART)
+        wait_rendered(page, "staffing")
         page.wait_for_function("document.querySelectorAll('[data-level=busy]').length === 0")
         assert_no_errors(page)
         screenshot(page, "staffing-after-busy")
@@ -158,8 +168,8 @@ def test_preheated_kernels_show_data_written_after_they_started(browser, demo_ws
         page = new_page(browser)
         try:
             page.goto(_url(base, "fairness"))
-            page.wait_for_selector(CHART)
             page.wait_for_selector(".rotacc-status >> text=Renamed After Preheat")
+            wait_rendered(page, "fairness")
             assert_no_errors(page)
             screenshot(page, "fairness-preheated")
         finally:
