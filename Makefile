@@ -15,9 +15,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
-## demo: build the demo practice workspace and run the main job on it
+## demo: build the demo practice, generate its rota, write the reports, then serve the
+## dashboards on 127.0.0.1 until Ctrl-C (SERVE=0 skips the serving step)
+SERVE ?= 1
 demo: setup
-	$(BIN)/rotacc-lab demo --out $(OUT)
+	$(BIN)/rotacc-lab demo --out $(OUT) $(if $(filter 0,$(SERVE)),--no-serve,--serve)
 
 ## test: the whole test suite (fails when any test fails or none is collected)
 test: setup

@@ -82,10 +82,16 @@ def register(app: typer.Typer) -> None:
     def demo_cmd(
         out: Path = typer.Option(Path("out"), "--out", help="folder for the demo workspace and its reports"),
         time_limit: float = typer.Option(None, "--time-limit", help="CP-SAT time limit in seconds (default: settings)"),
+        serve: bool = typer.Option(False, "--serve/--no-serve", help="end by serving the dashboards (Ctrl-C stops)"),
+        port: int = typer.Option(None, "--port", help="port for --serve on 127.0.0.1 (default: a free port)"),
     ) -> None:
-        """Build the demo practice, generate its 2026 rota and write the report bundle."""
+        """Build the demo practice, generate its 2026 rota, write the reports; optionally serve the dashboards."""
         try:
-            run_demo(out, time_limit=time_limit)
+            result = run_demo(out, time_limit=time_limit)
+            if serve:
+                from .dashboards import serve_dashboards
+
+                serve_dashboards(result["workspace"], port, echo=typer.echo)
         except (RotaccError, ValueError) as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(2)
