@@ -121,12 +121,10 @@ def _bar(total: int, enabled: bool) -> tqdm:
 def _run_serial(tasks: list[TaskSpec], payloads: Mapping[str, bytes], bar: tqdm) -> dict[int, TaskResult]:
     """Run the tasks one after another in this process (the main thread, so Ctrl-C lands in the plan).
 
-    CP-SAT takes SIGINT over while it solves (ortools' ``catch_sigint_signal``
-    defaults to true) and resets it to the default action afterwards. So the sweep's
-    handler is installed before every task and again after every phase (``plan``'s
-    progress events arrive in this thread): a Ctrl-C outside a solve interrupts at
-    once; one inside a solve ends that solve early (CP-SAT's own handling) and the
-    next Ctrl-C stops the sweep. Nothing is written either way.
+    The optimiser turns CP-SAT's own SIGINT handling off (``catch_sigint_signal``),
+    so Ctrl-C reaches this handler; it is still re-armed before every task and after
+    every phase (``plan``'s progress events arrive in this thread) in case a library
+    replaced it. Nothing is written either way.
     """
     from ..generation.pipeline import PhaseProgress
 

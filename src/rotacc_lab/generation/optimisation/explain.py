@@ -102,6 +102,7 @@ def _solve_with(model: cp_model.CpModel, lits: list, seconds: float) -> tuple[in
     model.clear_assumptions()
     model.add_assumptions(lits)
     solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C belongs to the caller
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(0.1, seconds)
     return solver.solve(model), solver

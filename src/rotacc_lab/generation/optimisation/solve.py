@@ -138,6 +138,7 @@ def _complete(ctx: ModelContext, assignment: Mapping[tuple[str, date], int], sec
     for key, var in ctx.x.items():
         fixed.add(fixed.get_bool_var_from_proto_index(var.index) == int(assignment[key]))
     solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = seconds
@@ -155,6 +156,9 @@ LIGHT_PRESOLVE = {"max_presolve_iterations": 1, "cp_model_probing_level": 0, "sy
 def _configure(solver: cp_model.CpSolver, reproducible: bool, workers: int, seed: int, seconds: float) -> None:
     p = solver.parameters
     p.random_seed = seed
+    # Ctrl-C belongs to the caller (the CLI sets the ``stop`` event, sweeps cancel futures);
+    # CP-SAT's own SIGINT handler would swallow the first press and reset the handler after.
+    p.catch_sigint_signal = False
     for name, value in LIGHT_PRESOLVE.items():
         setattr(p, name, value)
     # tuning hook for benchmarks: ROTACC_CPSAT_PARAMS="name=value name=value" overrides CP-SAT parameters
