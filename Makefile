@@ -33,6 +33,7 @@ bench: setup
 	$(BIN)/python benchmarks/calculations.py
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/optimiser.py
+	$(BIN)/python benchmarks/reports.py
 
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network to the registry)
 lock: setup
