@@ -64,14 +64,34 @@ def build_demo_workspace(path: Path) -> Path:
 
 @contextmanager
 def voila(
-    workspace: Path | None, name: str = "voila", env: dict[str, str] | None = None, preheat: bool = False
+    workspace: Path | None, name: str = "voila", env: dict[str, str] | None = None, **options
 ) -> Iterator[str]:
-    """Serve ``dashboards/`` with Voila for ``workspace``; yield the base URL."""
+    """Serve ``dashboards/`` with Voila for ``workspace``; yield the base URL (``options`` go to voila_server)."""
     from rotacc_lab.commands.dashboards import voila_server
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with voila_server(workspace, log=ARTIFACTS / f"{name}.log", env=env, preheat=preheat) as base:
+    with voila_server(workspace, log=ARTIFACTS / f"{name}.log", env=env, **options) as base:
         yield base
+
+
+def voila_pid(base_url: str) -> int:
+    """The process id of the Voila server listening at ``base_url`` (found by its --port argument)."""
+    port = base_url.rsplit(":", 1)[1].strip("/")
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"voila" in args and f"--port={port}".encode() in args:
+            return int(cmdline.parent.name)
+    raise LookupError(f"no Voila process with --port={port}")
+
+
+def kernel_pids(server_pid: int) -> list[int]:
+    """Kernels (ipykernel processes) started by the Voila server ``server_pid``."""
+    from rotacc_lab.commands.dashboards import _cmdline, _descendants
+
+    return [pid for pid in _descendants(server_pid) if b"ipykernel_launcher" in _cmdline(pid)]
 
 
 def require_chromium() -> None:

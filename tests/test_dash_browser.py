@@ -26,11 +26,13 @@ from _dash_helpers import (
     chart_fingerprint,
     chromium,
     hold_write_lock,
+    kernel_pids,
     new_page,
     require_chromium,
     screenshot,
     set_date,
     voila,
+    voila_pid,
 )
 
 from rotacc_lab.ui import DASHBOARDS
@@ -174,6 +176,29 @@ def test_preheated_kernels_show_data_written_after_they_started(browser, demo_ws
             screenshot(page, "fairness-preheated")
         finally:
             page.close()
+
+
+def test_closed_pages_lose_their_kernel_and_no_kernel_outlives_the_server(browser, demo_ws: Path):
+    """Voila keeps a closed page's kernel (and its snapshot); we cull it, and stopping kills the rest."""
+    with voila(demo_ws, name="voila-cull-test", cull_idle_seconds=4) as base:
+        server_pid = voila_pid(base)
+        page = new_page(browser)
+        page.goto(_url(base, "monday_balance"))
+        wait_rendered(page, "monday_balance")
+        assert len(kernel_pids(server_pid)) == 1
+        time.sleep(6)  # an open page's kernel is never culled, however idle
+        assert len(kernel_pids(server_pid)) == 1
+        page.close(run_before_unload=True)
+        deadline = time.monotonic() + 60
+        while kernel_pids(server_pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert kernel_pids(server_pid) == []
+        page = new_page(browser)
+        page.goto(_url(base, "monday_balance"))
+        wait_rendered(page, "monday_balance")
+        alive = kernel_pids(server_pid)
+        assert alive
+    assert not any(Path(f"/proc/{pid}").exists() for pid in [server_pid, *alive])
 
 
 def test_cli_serves_every_dashboard_and_stops_on_ctrl_c(demo_ws: Path):

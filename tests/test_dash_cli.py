@@ -60,6 +60,8 @@ def test_voila_runs_with_this_interpreter_on_localhost_only():
     assert "--Voila.ip=127.0.0.1" in cmd and "--port=9999" in cmd and "--no-browser" in cmd
     assert "--show_tracebacks=False" in cmd
     assert "--preheat_kernel=True" in voila_command(dashboards_dir(), 9999, preheat=True)
+    assert "--MappingKernelManager.cull_idle_timeout=300" in cmd  # closed pages' kernels go away
+    assert "--MappingKernelManager.cull_connected=False" in cmd  # open pages' kernels stay
 
 
 def test_server_env_passes_the_workspace_and_a_short_busy_timeout(tmp_path: Path, monkeypatch):

@@ -88,15 +88,31 @@ def check_port(port: int | None) -> int:
     return port
 
 
-def voila_command(folder: Path, port: int, preheat: bool = False) -> list[str]:
+#: seconds after which the kernel of a page nobody has open any more is shut down
+CULL_IDLE_SECONDS = 300
+
+
+def voila_command(
+    folder: Path, port: int, preheat: bool = False, cull_idle_seconds: int = CULL_IDLE_SECONDS
+) -> list[str]:
     """The Voila command line: this interpreter, bound to 127.0.0.1, no browser, no tracebacks.
 
     With ``preheat``, Voila keeps one kernel per dashboard that has already run the
     notebook (and so read the workspace), which makes the first render fast; when the
     page is requested the kernel re-reads the workspace only if its ``data_version``
     moved (``rotacc_lab.ui.Dashboard.watch_for_viewer``).
+
+    Voila does not shut a page's kernel down when the tab closes, and each kernel holds
+    a snapshot (~300 MB with the demo), so kernels idle for ``cull_idle_seconds`` with no
+    page connected are culled; kernels with an open page and Voila's preheated pool are
+    never culled.
     """
     extra = ["--preheat_kernel=True", "--pool_size=1"] if preheat else []
+    cull = [
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_seconds // 2))}",
+        "--MappingKernelManager.cull_connected=False",
+    ]
     return [
         sys.executable,
         "-m",
@@ -108,6 +124,7 @@ def voila_command(folder: Path, port: int, preheat: bool = False) -> list[str]:
         "--Voila.port_retries=0",
         "--show_tracebacks=False",
         "--theme=light",
+        *cull,
         *extra,
     ]
 
@@ -141,8 +158,31 @@ def wait_until_ready(url: str, proc: subprocess.Popen, timeout: float, log_path:
         time.sleep(0.2)
 
 
-def stop_process_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
-    """SIGTERM the child's process group (Voila and its kernels), then SIGKILL after ``grace`` seconds."""
+def _descendants(pid: int) -> list[int]:
+    """Process ids below ``pid`` (read from /proc; empty where there is no /proc)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def stop_process_group(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    """Stop Voila and every kernel it started.
+
+    SIGTERM to Voila's process group lets it shut its kernels down; after ``grace``
+    seconds the group gets SIGKILL. Kernels run in process groups of their own, so
+    the ones found below Voila beforehand are killed as well in that case.
+    """
+    kernels = {pid: _cmdline(pid) for pid in _descendants(proc.pid)}
     if proc.poll() is None:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -152,12 +192,25 @@ def stop_process_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
             proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             pass
-    try:  # kernels may outlive the server for a moment
+    try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    for pid, cmdline in kernels.items():
+        if cmdline and _cmdline(pid) == cmdline:  # still the same process, not a reused id
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
     if proc.poll() is None:
         proc.wait(timeout=grace)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 @contextmanager
@@ -170,6 +223,7 @@ def voila_server(
     log: IO[str] | Path | None = None,
     ready_timeout: float = 90.0,
     preheat: bool = False,
+    cull_idle_seconds: int = CULL_IDLE_SECONDS,
 ) -> Iterator[str]:
     """Run Voila on ``folder`` (default :func:`dashboards_dir`) and yield its base URL.
 
@@ -188,7 +242,7 @@ def voila_server(
         log_path = log
     sink = open(log_path, "w") if log_path is not None else log  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        voila_command(folder, port, preheat),
+        voila_command(folder, port, preheat, cull_idle_seconds),
         cwd=folder,
         env=server_env(workspace, env),
         stdin=subprocess.DEVNULL,
