@@ -129,10 +129,23 @@ def new_page(browser, *, offline: bool = True):
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under artifacts/screenshots/ (kept as a test artefact)."""
+    """Save a screenshot of the whole dashboard under artifacts/screenshots/ (kept as a test artefact).
+
+    Voila scrolls inside a container, so ``full_page`` alone stops at the viewport:
+    the viewport is stretched to the bottom of the dashboard for the shot.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    bottom = page.evaluate(
+        "() => { const d = document.querySelector('[class*=rotacc-dashboard-]');"
+        " return d ? d.getBoundingClientRect().bottom : 0; }"
+    )
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(bottom) + 40, 8000))})
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
     return path
 
 
