@@ -259,7 +259,9 @@ class Dashboard:
         self.range_problem: str | None = None
         self._lock = threading.Lock()
         self._latest = 0
-        self._needs_load = True
+        #: reads asked for (Reload, another workspace) and the last one done; differing = read again
+        self._loads_wanted = 1
+        self._loads_done = 0
         # one daemon worker: a kernel shutting down must not wait for a busy-workspace retry
         self._background = background
         self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
@@ -316,7 +318,7 @@ class Dashboard:
         if refresh_folder:
             self._guard(self.picker.refresh)
         with self._lock:
-            self._needs_load = True
+            self._loads_wanted += 1
         self._submit()
 
     def refresh_if_changed(self) -> bool:
@@ -414,16 +416,18 @@ class Dashboard:
         with self._lock:
             if ticket != self._latest:
                 return  # a newer request will do the same work with newer inputs
-            load = self._needs_load or self.data is None or str(self.data.path) != self.picker.value
-        self._guard(self._work, load)
+            wanted = self._loads_wanted
+            stale = wanted != self._loads_done or self.data is None or str(self.data.path) != self.picker.value
+        self._guard(self._work, wanted if stale else None)
 
-    def _work(self, load: bool) -> None:
-        if load:
-            if not self._load():
+    def _work(self, load: int | None) -> None:
+        if load is not None:
+            if not self._load(load):
                 return
         self._render()
 
-    def _load(self) -> bool:
+    def _load(self, wanted: int) -> bool:
+        """Read the chosen workspace (request number ``wanted``); False when nothing usable was read."""
         path = self.picker.value
         self.message.show("info", f"Loading workspace {path} …" if path else "No workspace chosen.")
         try:
@@ -446,7 +450,8 @@ class Dashboard:
             self._clear_panels("No workspace loaded: see the message above.")
             raise  # the guard around the work shows it in the banner
         with self._lock:
-            self._needs_load = False
+            # a Reload pressed while this read ran asked for a newer one: leave that one due
+            self._loads_done = max(self._loads_done, wanted)
         self.data = data
         if not self._user_range:
             extent = data.rota_span
