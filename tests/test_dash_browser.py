@@ -180,13 +180,15 @@ def test_preheated_kernels_show_data_written_after_they_started(browser, demo_ws
 
 def test_closed_pages_lose_their_kernel_and_no_kernel_outlives_the_server(browser, demo_ws: Path):
     """Voila keeps a closed page's kernel (and its snapshot); we cull it, and stopping kills the rest."""
-    with voila(demo_ws, name="voila-cull-test", cull_idle_seconds=4) as base:
+    # 10 s, not less: a new page's kernel is idle with no connection until the browser
+    # connects, which takes a few seconds on a busy machine
+    with voila(demo_ws, name="voila-cull-test", cull_idle_seconds=10) as base:
         server_pid = voila_pid(base)
         page = new_page(browser)
         page.goto(_url(base, "monday_balance"))
         wait_rendered(page, "monday_balance")
         assert len(kernel_pids(server_pid)) == 1
-        time.sleep(6)  # an open page's kernel is never culled, however idle
+        time.sleep(12)  # an open page's kernel is never culled, however idle
         assert len(kernel_pids(server_pid)) == 1
         page.close(run_before_unload=True)
         deadline = time.monotonic() + 60
