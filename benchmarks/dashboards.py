@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
 from _dash_helpers import CHART, build_demo_workspace, chromium, new_page  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from rotacc_lab.commands.dashboards import voila_server  # noqa: E402
 from rotacc_lab.ui import DASHBOARDS  # noqa: E402
@@ -41,16 +42,21 @@ BUDGET_S = 3.0
 
 
 def first_render(browser, url: str, n_charts: int, n_tables: int) -> tuple[float, float]:
-    """(DOMContentLoaded, charts and tables visible) in seconds from navigation start."""
+    """(DOMContentLoaded, charts and tables visible) in seconds from navigation start; NaN on a timeout."""
     page = new_page(browser)
     try:
         page.goto(url, wait_until="commit")
-        page.wait_for_function(
-            f"document.querySelectorAll('{CHART}').length >= {n_charts} && "
-            f"document.querySelectorAll('.rotacc-table').length >= {n_tables}",
-            polling=20,
-            timeout=120_000,
-        )
+        try:
+            page.wait_for_function(
+                f"document.querySelectorAll('{CHART}').length >= {n_charts} && "
+                f"document.querySelectorAll('.rotacc-table').length >= {n_tables}",
+                polling=20,
+                timeout=60_000,
+            )
+        except PlaywrightTimeout:
+            print(f"  timed out after 60 s on {url}; the page said:\n    "
+                  + page.inner_text("body")[:600].replace("\n", "\n    "))
+            return float("nan"), float("nan")
         done = page.evaluate("performance.now()") / 1000
         dom = page.evaluate(
             "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
@@ -103,11 +109,17 @@ def main() -> None:
     print(f"{'mode':<8} {'dashboard':<16} {'DOM ready s':>11} {'charts min s':>12} {'median s':>9} {'max s':>7}"
           f"  budget {BUDGET_S:g} s")
     for mode, key, times in rows:
-        renders = [t for _, t in times]
-        dom = statistics.median(d for d, _ in times)
+        done = [(d, t) for d, t in times if t == t]  # NaN = timed out
+        failed = len(times) - len(done)
+        if not done:
+            print(f"{mode:<8} {key:<16} {'all visits timed out':>42}")
+            continue
+        renders = [t for _, t in done]
+        dom = statistics.median(d for d, _ in done)
         verdict = "ok" if statistics.median(renders) <= BUDGET_S else "OVER"
+        note = f", {failed} visit(s) timed out" if failed else ""
         print(f"{mode:<8} {key:<16} {dom:>11.2f} {min(renders):>12.2f} {statistics.median(renders):>9.2f} "
-              f"{max(renders):>7.2f}  {verdict}")
+              f"{max(renders):>7.2f}  {verdict}{note}")
     load1, load5, _ = os.getloadavg()
     print()
     print(f"runs per dashboard: {args.runs}; peak RSS of a child (Voila or a kernel): {children:.0f} MB; "

@@ -62,6 +62,7 @@ def test_voila_runs_with_this_interpreter_on_localhost_only():
     assert "--preheat_kernel=True" in voila_command(dashboards_dir(), 9999, preheat=True)
     assert "--MappingKernelManager.cull_idle_timeout=300" in cmd  # closed pages' kernels go away
     assert "--MappingKernelManager.cull_connected=False" in cmd  # open pages' kernels stay
+    assert "--KernelManager.transport=ipc" in cmd  # kernels on Unix sockets, no TCP ports
 
 
 def test_server_env_passes_the_workspace_and_a_short_busy_timeout(tmp_path: Path, monkeypatch):

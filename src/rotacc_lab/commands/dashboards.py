@@ -113,6 +113,9 @@ def voila_command(
         f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_seconds // 2))}",
         "--MappingKernelManager.cull_connected=False",
     ]
+    # kernels talk to Voila over Unix sockets: no TCP ports to race for with other kernels
+    # on the machine, and nothing listening on the network
+    transport = ["--KernelManager.transport=ipc"] if os.name == "posix" else []
     return [
         sys.executable,
         "-m",
@@ -125,6 +128,7 @@ def voila_command(
         "--show_tracebacks=False",
         "--theme=light",
         *cull,
+        *transport,
         *extra,
     ]
 
