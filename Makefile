@@ -34,6 +34,7 @@ bench: setup
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/optimiser.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/dashboards.py
 
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network to the registry)
 lock: setup
