@@ -82,38 +82,39 @@ class ModelContext:
 # --------------------------------------------------------------------------- H1..H9
 
 
+def _by_weekday(day: date) -> Weekday:
+    return Weekday(day.weekday())
+
+
+def _forbid_blocked(ctx: ModelContext, rule: str, grouping: Callable[[date], object]) -> list[Group]:
+    """Set ``assign = 0`` on every cell the encoding blocked under ``rule``.
+
+    Each constraint is enforced by the literal of its group ``(rule, clinician, grouping(day))``
+    so an infeasibility explanation can name the rule, the clinician and the week (or weekday).
+    """
+    added: set[Group] = set()
+    for key, cell in ctx.enc.cells.items():
+        if cell.blocked == rule:
+            g = (rule, cell.clinician_id, grouping(cell.day))
+            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
+            added.add(g)
+    return sorted(added, key=str)
+
+
 def h1_one_shift_per_day(ctx: ModelContext) -> list[Group]:
     """H1: a clinician works at most one shift a day. Each ``assign`` is boolean; a day already
     holding another shift of the partner (pinned, completed, study leave, ...) gets no STANDARD shift."""
-    added: list[Group] = []
-    for key, cell in ctx.enc.cells.items():
-        if cell.blocked == "H1":
-            g = ("H1", cell.clinician_id, week_monday(cell.day))
-            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
-            added.append(g)
-    return sorted(set(added), key=str)
+    return _forbid_blocked(ctx, "H1", week_monday)
 
 
 def h2_no_work_on_leave(ctx: ModelContext) -> list[Group]:
     """H2: no STANDARD shift on a day of approved leave (or sick leave)."""
-    added: list[Group] = []
-    for key, cell in ctx.enc.cells.items():
-        if cell.blocked == "H2":
-            g = ("H2", cell.clinician_id, week_monday(cell.day))
-            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
-            added.append(g)
-    return sorted(set(added), key=str)
+    return _forbid_blocked(ctx, "H2", week_monday)
 
 
 def h3_no_work_on_cannot_work_days(ctx: ModelContext) -> list[Group]:
     """H3: no STANDARD shift on a weekday listed in the partner's cannot_work_days."""
-    added: list[Group] = []
-    for key, cell in ctx.enc.cells.items():
-        if cell.blocked == "H3":
-            g = ("H3", cell.clinician_id, Weekday(cell.day.weekday()))
-            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
-            added.append(g)
-    return sorted(set(added), key=str)
+    return _forbid_blocked(ctx, "H3", _by_weekday)
 
 
 def h4_pinned_shifts_preserved(ctx: ModelContext) -> list[Group]:
@@ -128,13 +129,7 @@ def h4_pinned_shifts_preserved(ctx: ModelContext) -> list[Group]:
 
 def h4b_duty_blocks_standard(ctx: ModelContext) -> list[Group]:
     """H4b: a day with a DUTY shift gets no STANDARD shift (the DUTY shift already covers it)."""
-    added: list[Group] = []
-    for key, cell in ctx.enc.cells.items():
-        if cell.blocked == "H4b":
-            g = ("H4b", cell.clinician_id, week_monday(cell.day))
-            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
-            added.append(g)
-    return sorted(set(added), key=str)
+    return _forbid_blocked(ctx, "H4b", week_monday)
 
 
 def h5_non_partner_shifts_fixed(ctx: ModelContext) -> list[Group]:
