@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -62,23 +63,41 @@ def _url(base: str, key: str) -> str:
     return f"{base}/voila/render/{DASHBOARDS[key].notebook}"
 
 
-def wait_rendered(page, key: str) -> None:
+def wait_rendered(page, key: str, timeout: float | None = None) -> None:
     """Wait until every section of dashboard ``key`` shows its chart (if any), table and CSV link."""
     sections = DASHBOARDS[key].sections
     n_charts = sum(1 for s in sections if s.key != "alerts")
     page.wait_for_function(
         f"document.querySelectorAll('{CHART}').length >= {n_charts} && "
         f"document.querySelectorAll('.rotacc-table').length === {len(sections)} && "
-        f"document.querySelectorAll('.rotacc-csv').length === {len(sections)}"
+        f"document.querySelectorAll('.rotacc-csv').length === {len(sections)}",
+        timeout=timeout,
     )
+
+
+def open_rendered(page, url: str, key: str) -> None:
+    """Open ``url`` and wait for the full render; reload once if the first load stalls.
+
+    Rarely (about 1 load in 20 here, seen only on the first page of a fresh kernel) a
+    Voila page never finishes its first render; a reload renders it. The retry is
+    reported as a warning in the test summary so it stays visible, and a second stall fails.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(url)
+    try:
+        wait_rendered(page, key, timeout=45_000)
+    except PlaywrightTimeout:
+        warnings.warn(f"{key}: first render stalled for 45 s; reloading once")
+        page.reload()
+        wait_rendered(page, key)
 
 
 @pytest.mark.parametrize("key", list(DASHBOARDS))
 def test_dashboard_renders_charts_and_tables_and_follows_the_date_range(server, browser, key):
     page = new_page(browser)
     try:
-        page.goto(_url(server, key))
-        wait_rendered(page, key)
+        open_rendered(page, _url(server, key), key)
         assert page.locator(".rotacc-start input[type=date]").input_value() == "2026-01-05"
         assert_no_errors(page)
         screenshot(page, f"{key}-full-range")
