@@ -146,7 +146,7 @@ def test_date_range_picker_validates_and_fires_only_on_user_changes():
 def test_parse_iso_date_names_the_setting():
     assert parse_iso_date(" 2026-03-02 ", "ROTACC_START") == date(2026, 3, 2)
     assert parse_iso_date("", "ROTACC_START") is None
-    with pytest.raises(ValueError, match="ROTACC_END: '31/12/2026' is not an ISO date"):
+    with pytest.raises(ValueError, match="ROTACC_END: '31/12/2026' is not a date"):
         parse_iso_date("31/12/2026", "ROTACC_END")
 
 

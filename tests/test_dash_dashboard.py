@@ -87,7 +87,7 @@ def test_half_given_and_bad_environment_ranges(demo_ws: Path):
     dash = make("monday_balance", demo_ws, env={"ROTACC_START": "2026-06-01"})
     assert dash.dates.value() == (date(2026, 6, 1), date(2026, 12, 31))  # end from the rota
     dash = make("monday_balance", demo_ws, env={"ROTACC_END": "31/12/2026"})
-    assert dash.message.level == "warning" and "ROTACC_END: '31/12/2026' is not an ISO date" in dash.message.text
+    assert dash.message.level == "warning" and "ROTACC_END: '31/12/2026' is not a date" in dash.message.text
     assert dash.dates.value() == (DEMO_START, date(2026, 12, 31))
 
 

@@ -220,7 +220,7 @@ def test_cli_generate_and_errors(workspace, tmp_path):
     cases = [
         (["--phases", "1,9"], "--phases: '9' is not a phase"),
         (["--mondays-only", "--skip-mondays"], "mondays_only and skip_mondays"),
-        (["--start", "2026-13-01"], "--start: '2026-13-01' is not an ISO date"),
+        (["--start", "2026-13-01"], "--start: '2026-13-01' is not a date"),
     ]
     for extra, message in cases:
         args = ["generate", path, "--start", "2026-03-02", "--end", "2026-03-27", "--no-progress", *extra]

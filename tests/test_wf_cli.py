@@ -35,7 +35,7 @@ def test_leave_commands(workspace, tmp_path):
 
 def test_user_errors_exit_2_with_message(workspace, tmp_path):
     r = run("leave", "submit", workspace.path, "P01", "annual_leave", "2026-13-01", "2026-12-30")
-    assert r.exit_code == 2 and "start: '2026-13-01' is not a date; give YYYY-MM-DD" in r.output
+    assert r.exit_code == 2 and "start: '2026-13-01' is not a date (there is no month 13); give YYYY-MM-DD" in r.output
     r = run("leave", "approve", workspace.path, "nope")
     assert r.exit_code == 2 and "leave_id: 'nope' does not exist" in r.output
     r = run("shift", "add", tmp_path / "missing.duckdb", "P01", "2026-03-03")

@@ -10,7 +10,6 @@ User errors (bad dates, reversed range, unknown clinician, missing workspace) pr
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional
@@ -18,6 +17,7 @@ from typing import Optional
 import typer
 
 from ..calculations import STATUS_COLUMNS, status_frame, status_records
+from ..dates import require_date
 from ..errors import RotaccError
 
 #: columns shown by the default table, with their headings
@@ -41,16 +41,6 @@ class StatusInputError(RotaccError, ValueError):
     """A bad command-line value (the message names the option)."""
 
 
-def parse_iso_date(text: str | None, option: str) -> date:
-    """An ISO date for ``option``; the error names the option, the value and the accepted form."""
-    if text is None or not str(text).strip():
-        raise StatusInputError(f"{option}: missing; give an ISO date such as 2026-01-05")
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise StatusInputError(f"{option}: {text!r} is not an ISO date; give YYYY-MM-DD, e.g. 2026-01-05") from None
-
-
 def render_table(records: list[dict]) -> str:
     """Aligned plain-text table of the :data:`TABLE_COLUMNS` (numbers right-aligned)."""
     heads = [h for _, h in TABLE_COLUMNS]
@@ -72,9 +62,9 @@ def run_status(
     """Load the snapshot and compute the status records (all extra columns included)."""
     from ..store import Workspace
 
-    period_start = parse_iso_date(start, "--start")
-    as_of_day = parse_iso_date(as_of, "--as-of")
-    period_end = parse_iso_date(end, "--end") if end is not None else None
+    period_start = require_date(start, "--start")
+    as_of_day = require_date(as_of, "--as-of")
+    period_end = require_date(end, "--end") if end is not None else None
     try:
         limit = Decimal(threshold)
     except ArithmeticError:

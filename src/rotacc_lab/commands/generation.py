@@ -19,26 +19,17 @@ import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Iterator, Optional
 
 import typer
 
+from ..dates import require_date
 from ..errors import RotaccError
 
 
 class GenerateInputError(RotaccError, ValueError):
     """A bad command-line value (the message names the option)."""
-
-
-def parse_date(text: str | None, option: str) -> date:
-    if text is None or not str(text).strip():
-        raise GenerateInputError(f"{option}: missing; give an ISO date such as 2026-01-05")
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise GenerateInputError(f"{option}: {text!r} is not an ISO date; give YYYY-MM-DD, e.g. 2026-01-05") from None
 
 
 def parse_phases(text: str) -> tuple[int, ...]:
@@ -132,9 +123,9 @@ def register(app: typer.Typer) -> None:
         stop = threading.Event()
         bar = None
         try:
-            d0, d1 = parse_date(start, "--start"), parse_date(end, "--end")
+            d0, d1 = require_date(start, "--start"), require_date(end, "--end")
             order = parse_phases(phases)
-            t = parse_date(today, "--today") if today else None
+            t = require_date(today, "--today") if today else None
             settings = _optimiser_settings(workspace, time_limit) if 5 in order else None
             bar = _Progress(len(set(order)), progress)
             with ctrl_c_stops(stop):
@@ -174,8 +165,8 @@ def register(app: typer.Typer) -> None:
 
         stop = threading.Event()
         try:
-            d0, d1 = parse_date(start, "--start"), parse_date(end, "--end")
-            t = parse_date(today, "--today") if today else None
+            d0, d1 = require_date(start, "--start"), require_date(end, "--end")
+            t = require_date(today, "--today") if today else None
             order = parse_phases(phases)
             settings = _optimiser_settings(workspace, time_limit) if 5 in order else None
             with ctrl_c_stops(stop):

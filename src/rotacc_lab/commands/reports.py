@@ -21,6 +21,7 @@ from typing import Any, Mapping
 import polars as pl
 import typer
 
+from ..dates import require_date
 from ..errors import RotaccError
 from ..reports._frames import ReportError, check_range
 from ..reports.registry import ReportResult, check_within_data, get_report, report_names, run_report
@@ -29,16 +30,6 @@ FORMATS = ("table", "csv", "json", "html", "xlsx")
 
 
 # --------------------------------------------------------------------------- parsing
-
-
-def parse_date(text: str | None, option: str) -> date:
-    """An ISO date from ``--start``/``--end``; the error names the option and the accepted form."""
-    if text is None or not str(text).strip():
-        raise ReportError(f"{option}: missing; give an ISO date such as 2026-01-05")
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ReportError(f"{option}: {text!r} is not an ISO date; give YYYY-MM-DD, e.g. 2026-01-05") from None
 
 
 def parse_format(text: str) -> str:
@@ -156,14 +147,14 @@ def run_command(
     fmt = parse_format(fmt_text)
     if name != "all":
         get_report(name)  # unknown names fail before the workspace is opened
-    start = parse_date(start_text, "--start")
-    end = parse_date(end_text, "--end")
+    start = require_date(start_text, "--start")
+    end = require_date(end_text, "--end")
     check_range(start, end)
     opts: dict[str, Any] = {}
     if as_of_text is not None:
         if name != "partner-wte":
             raise ReportError(f"--as-of: only the partner-wte report takes it, not {name!r}")
-        opts["as_of"] = parse_date(as_of_text, "--as-of")
+        opts["as_of"] = require_date(as_of_text, "--as-of")
     if name == "all":
         if fmt not in ("table", "html"):
             raise ReportError(f"--format {fmt}: 'all' writes one HTML file; use --format html (or leave it out)")

@@ -14,6 +14,7 @@ from typing import Callable, List, Optional, TypeVar
 
 import typer
 
+from ..dates import DateError, parse_optional_date
 from ..errors import RotaccError
 
 T = TypeVar("T")
@@ -36,12 +37,10 @@ def _run(fn: Callable[[], T]) -> T:
 
 
 def _date(value: str | None, what: str) -> date | None:
-    if value is None:
-        return None
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise _fail(ValueError(f"{what}: {value!r} is not a date; give YYYY-MM-DD")) from None
+        return parse_optional_date(value, what)
+    except DateError as err:
+        raise _fail(err) from None
 
 
 def _open(path: Path):

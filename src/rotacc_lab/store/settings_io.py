@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
 from ..domain import DAYS, SOFT_TERMS, OptimiserSettings, ReportingPeriod, Settings, UKNation
+from ..dates import DateError, parse_date
 from ..errors import Problem
 
 _DAY_KEYS = tuple(d.label.lower() for d in DAYS)
@@ -56,11 +57,9 @@ def _as_float(v: Any) -> float:
 
 
 def _as_date(v: Any) -> date:
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    return date.fromisoformat(str(v).strip())
+    if isinstance(v, datetime) and v.time() == datetime.min.time():
+        return v.date()  # a workbook cell holding a date
+    return parse_date(v if isinstance(v, (date, str)) else str(v))
 
 
 def _as_str(v: Any) -> str:
@@ -116,7 +115,7 @@ def parse_flat(
     rows = rows or {}
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    periods: dict[str, dict[str, date]] = {}
+    periods: dict[str, dict[str, date | None]] = {}
 
     def bad(key: str, value: Any, message: str) -> None:
         problems.append(Problem(source, rows.get(key), key, value, message))
@@ -126,8 +125,9 @@ def parse_flat(
         if m:
             try:
                 periods.setdefault(m["name"], {})[m["field"]] = _as_date(raw)
-            except (ValueError, TypeError):
-                bad(key, raw, "is not a date; give YYYY-MM-DD")
+            except DateError as err:
+                bad(key, raw, err.reason)
+                periods.setdefault(m["name"], {})[m["field"]] = None  # given, though bad: no "needs both" cascade
             continue
         if key not in _FIXED:
             section = key.split(".")[0]

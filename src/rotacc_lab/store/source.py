@@ -42,6 +42,7 @@ from ..domain import (
     Weekday,
     WorkingTerm,
 )
+from ..dates import DateError, date_reason, parse_date
 from ..errors import Problem, RotaccError, ValidationError
 from .settings_io import flatten_nested, parse_flat
 
@@ -219,6 +220,10 @@ def read_raw(source: str | Path) -> SourceData:
 _BAD = object()  # a cell that failed to parse (its problem is already recorded)
 
 
+class _CellError(ValueError):
+    """Raised by a cell parser with the complete message for the cell (what is wrong, what is accepted)."""
+
+
 class _Checker:
     """Parses cells into typed values, recording a Problem for each bad one."""
 
@@ -238,6 +243,13 @@ class _Checker:
             return default
         try:
             return fn(text)
+        except _CellError as err:
+            self.add(t.source, i, col, text, str(err))
+            return _BAD
+        except DateError as err:
+            # the one date message, plus what else this column accepts (e.g. "or blank (ongoing)")
+            self.add(t.source, i, col, text, err.reason + accepted.removeprefix(DATE))
+            return _BAD
         except (ValueError, InvalidOperation, TypeError) as err:
             detail = str(err)
             msg = detail if detail and "accepted" in detail else f"is not accepted; give {accepted}"
@@ -245,14 +257,11 @@ class _Checker:
             return _BAD
 
 
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT_RE = re.compile(r"[+-]?\d+")
 
 
 def _date(text: str) -> date:
-    if not _DATE_RE.fullmatch(text):
-        raise ValueError
-    return date.fromisoformat(text)
+    return parse_date(text)
 
 
 def _int(text: str) -> int:
@@ -285,7 +294,7 @@ def _days(text: str) -> tuple[Weekday, ...]:
         if part.strip():
             days.append(Weekday.parse(part.strip(), "day"))
     if len(set(days)) != len(days):
-        raise ValueError("a day is listed twice; list each of Mon..Fri at most once, separated by ';'")
+        raise _CellError("a day is listed twice; list each of Mon..Fri at most once, separated by ';'")
     return tuple(sorted(days))
 
 
@@ -293,11 +302,14 @@ def _dates(text: str) -> tuple[date, ...]:
     out = []
     for part in text.split(";"):
         if part.strip():
-            out.append(_date(part.strip()))
+            found, reason = date_reason(part.strip())
+            if found is None:
+                raise _CellError(f"{part.strip()!r} {reason}; list one or more dates separated by ';'")
+            out.append(found)
     if not out:
         raise ValueError
     if len(set(out)) != len(out):
-        raise ValueError("a date is listed twice; list each date once, separated by ';'")
+        raise _CellError("a date is listed twice; list each date once, separated by ';'")
     return tuple(sorted(out))
 
 

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import ipywidgets as widgets
 
+from ..dates import parse_optional_date
+
 if TYPE_CHECKING:  # polars is imported where it is used, so that showing the widgets stays quick
     import polars as pl
 
@@ -124,12 +126,7 @@ def csv_link(frame: pl.DataFrame, filename: str) -> str:
 
 def parse_iso_date(text: str | None, label: str) -> date | None:
     """``None`` for an empty value, else the ISO date; a bad value raises ``ValueError`` naming ``label``."""
-    if text is None or not str(text).strip():
-        return None
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ValueError(f"{label}: {text!r} is not an ISO date; give a date such as 2026-01-05") from None
+    return parse_optional_date(text, label)
 
 
 # --------------------------------------------------------------------------- message area
