@@ -81,14 +81,15 @@ def test_run_lock_across_processes(workspace: Workspace, monkeypatch) -> None:
             begin_run(workspace, date(2026, 3, 1), date(2026, 4, 30), (5,), {}, "bob")
         msg = str(exc.value)
         assert "run 1 (2026-01-05..2026-03-27, phases 1,2,3, started by alice at" in msg
-        assert "is still RUNNING; wait for it or mark it failed" in msg
+        assert "is still RUNNING and its process is alive; wait for it or mark it failed" in msg
     finally:
         holder.stop()
-    # the other process died without finishing: its run stays RUNNING until cleared by hand
-    with pytest.raises(RunConflict):
-        begin_run(workspace, date(2026, 1, 1), date(2026, 1, 31), (1,), {}, "bob")
-    fail_run(workspace, 1, "process died")
+    # the other process ended without finishing: the next begin_run marks its run FAILED and goes ahead
     assert begin_run(workspace, date(2026, 1, 1), date(2026, 1, 31), (1,), {}, "bob") == 2
+    run1 = workspace.list_runs()[0]
+    assert run1["status"] == "FAILED" and run1["owner_pid"] == holder.proc.pid
+    assert run1["error"] == (f"process {holder.proc.pid} on {run1['owner_host']} ended without finishing the run"
+                             " (killed or crashed); marked FAILED automatically")
 
 
 def test_run_lock_rules(workspace: Workspace) -> None:

@@ -119,16 +119,26 @@ def register(app: typer.Typer) -> None:
         reason: str = typer.Option("marked failed by hand", "--reason"),
         actor: str = typer.Option("cli", "--actor"),
     ) -> None:
-        """List generation runs, or clear a stale one with --fail ID."""
+        """List generation runs (marking FAILED those whose process is gone), or clear one by hand with --fail ID."""
         from ..store import Workspace, fail_run
+        from ..store.processes import Liveness
+        from ..store.runs import ACTIVE, fail_dead_runs, owner_liveness
 
         try:
-            ws = Workspace.open(workspace, read_only=fail is None)
             if fail is not None:
+                ws = Workspace.open(workspace)
+                owner, state = owner_liveness(ws, fail)
                 fail_run(ws, fail, reason, actor=actor)
                 typer.echo(f"run {fail} marked FAILED")
+                if state is Liveness.ALIVE:
+                    typer.echo(f"note: its {owner} is still running; it will find its run FAILED and write nothing")
                 return
+            ws = Workspace.open(workspace, read_only=True)
             rows = ws.list_runs()
+            if any(r["status"] in ACTIVE for r in rows):
+                for run_id in fail_dead_runs(Workspace.open(workspace), actor=actor):
+                    typer.echo(f"run {run_id}: its process is gone; marked FAILED")
+                rows = ws.list_runs()
         except (RotaccError, ValueError) as err:
             raise _fail(err)
         if not rows:
@@ -137,6 +147,7 @@ def register(app: typer.Typer) -> None:
             phases = ",".join(map(str, r["phases"]))
             typer.echo(f"run {r['run_id']:>4}  {r['status']:<9} {r['start_date']}..{r['end_date']}  phases {phases}"
                        f"  by {r['actor']} at {r['created_at']:%Y-%m-%d %H:%M}"
+                       + (f" (process {r['owner_pid']} on {r['owner_host']})" if r.get("owner_pid") else "")
                        + (f"  error: {r['error']}" if r["error"] else ""))
 
     @app.command("alerts")

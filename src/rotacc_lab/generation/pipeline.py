@@ -354,6 +354,7 @@ def generate(
             keep_before=today,
         )
         with ws.transaction(actor) as tx:
+            runs.check_owner(tx, run_id)  # cleared by hand meanwhile? then write nothing (RunLost)
             if result.deletes:
                 tx.delete_shifts(result.deletes, run_id=run_id)
             if result.updates:

@@ -70,6 +70,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        4,
+        "generation runs record the process that owns them (host, PID, start time), so a run whose process died"
+        " is marked FAILED instead of blocking the next generation",
+        """
+        ALTER TABLE generation_runs ADD COLUMN owner_host VARCHAR;
+        ALTER TABLE generation_runs ADD COLUMN owner_pid BIGINT;
+        ALTER TABLE generation_runs ADD COLUMN owner_started DOUBLE;
+        """,
+    ),
 )
 
 #: the version a workspace created by this code has

@@ -443,9 +443,9 @@ class Workspace:
 
     def list_runs(self) -> list[dict]:
         with self.connect(read_only=True) as con:
+            # SELECT *: a read-only handle may be on an older schema (owner_* columns from version 4)
             cur = con.execute(
-                "SELECT run_id, start_date, end_date, phases, CAST(params AS VARCHAR) AS params, status, actor,"
-                " created_at, started_at, completed_at, CAST(stats AS VARCHAR) AS stats, error"
+                "SELECT * REPLACE (CAST(params AS VARCHAR) AS params, CAST(stats AS VARCHAR) AS stats)"
                 " FROM generation_runs ORDER BY run_id"
             )
             return [_with_json(r, ("params", "stats")) for r in _dicts(cur)]
