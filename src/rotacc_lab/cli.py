@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "workflows",
     "notebooks",
     "scale",
+    "activity",
 ]
 
 for _name in COMMAND_MODULES:

@@ -18,6 +18,17 @@ import duckdb
 from ..errors import RotaccError
 
 
+#: the activity table; every kind of workspace that forecasts demand creates it with this SQL
+ACTIVITY_SQL = """
+CREATE TABLE activity (
+    series VARCHAR NOT NULL CHECK (regexp_full_match(series, '[a-z][a-z0-9_]{0,39}')),
+    date   DATE NOT NULL,
+    value  DOUBLE NOT NULL CHECK (isfinite(value) AND value >= 0),
+    PRIMARY KEY (series, date)
+);
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -79,6 +90,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE generation_runs ADD COLUMN owner_pid BIGINT;
         ALTER TABLE generation_runs ADD COLUMN owner_started DOUBLE;
         """,
+    ),
+    Migration(
+        5,
+        "activity: daily activity series that demand is forecast from (see rotacc_lab.forecast, docs/forecasting.md)",
+        ACTIVITY_SQL,
     ),
 )
 
