@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from .dates import DATE_HINT, date_reason
 from .errors import Problem, RotaccError, ValidationError
 
 #: the columns of activity.csv
@@ -26,7 +27,6 @@ SERIES_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 SERIES_ACCEPTED = "a name of 1-40 lower-case letters, digits and _ starting with a letter (e.g. appointments)"
 #: dates accepted at all (anything outside is surely a typo)
 EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 IMPORT_MODES = ("merge", "replace")
 
 
@@ -153,19 +153,16 @@ def read_activity_csv(path: str | Path) -> ActivityFile:
         ok = True
         day: date | None = None
         if not day_t:
-            problems.append(Problem(src, row_no, "date", None, "is required; give a date YYYY-MM-DD"))
+            problems.append(Problem(src, row_no, "date", None, f"is required; {DATE_HINT}"))
             ok = False
         else:
-            try:
-                if not _DATE_RE.fullmatch(day_t):
-                    raise ValueError
-                day = date.fromisoformat(day_t)
-                if not EARLIEST <= day <= LATEST:
-                    problems.append(Problem(src, row_no, "date", day_t,
-                                            f"is outside the accepted years; give a date from {EARLIEST} to {LATEST}"))
-                    ok = False
-            except ValueError:
-                problems.append(Problem(src, row_no, "date", day_t, "is not accepted; give a date YYYY-MM-DD"))
+            day, reason = date_reason(day_t)
+            if day is None:
+                problems.append(Problem(src, row_no, "date", day_t, reason))
+                ok = False
+            elif not EARLIEST <= day <= LATEST:
+                problems.append(Problem(src, row_no, "date", day_t,
+                                        f"is outside the accepted years; give a date from {EARLIEST} to {LATEST}"))
                 ok = False
         name = name_t.lower()
         if not name:

@@ -162,6 +162,14 @@ class SeriesTruth:
             return [list(row) for row in zip(*cols)]
         return [[self._quantile(i, origin, p) for p in probs] for i in idx]
 
+    def quantiles_on(self, day: int, origin: int, probs: Sequence[float]) -> list[float]:
+        """True quantiles of day index ``day`` alone, given everything up to ``origin`` (< ``day``)."""
+        if not -1 <= origin < day < len(self.dates):
+            raise ValueError(f"day: {day} is not after origin {origin} inside the series (0..{len(self.dates) - 1})")
+        if self.family == "negbin":
+            return _negbin_ppfs(list(probs), [self.mean[day]] * len(probs), self.size)
+        return [self._quantile(day, origin, p) for p in probs]
+
     def _quantile(self, i: int, origin: int, p: float) -> float:
         # AR(1): deviation at i given the deviation at the origin
         h = i - origin

@@ -111,10 +111,10 @@ def register(app: typer.Typer) -> None:
         """Write synthetic daily activity with a known truth (rotacc_lab.synth_activity) as an activity CSV."""
         from ..activity import ActivitySeries, write_activity_csv
         from ..synth_activity import synthetic_activity
-        from .calculations import parse_iso_date
+        from ..dates import require_date
 
         try:
-            out = synthetic_activity(kind, seed, parse_iso_date(start, "--start"), parse_iso_date(end, "--end"), nation=nation)
+            out = synthetic_activity(kind, seed, require_date(start, "--start"), require_date(end, "--end"), nation=nation)
             n = write_activity_csv(target, [ActivitySeries(s.series, s.dates, s.values) for s in out.values()])
         except (RotaccError, ValueError, OSError) as err:
             raise _fail(err)
