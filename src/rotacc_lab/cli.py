@@ -37,6 +37,24 @@ COMMAND_MODULES = [
     "activity",
 ]
 
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"rotacc-lab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="print the version and exit"),
+) -> None:
+    """Plan medical rotas: import a practice, generate, report, export."""
+
+
 for _name in COMMAND_MODULES:
     importlib.import_module(f"rotacc_lab.commands.{_name}").register(app)
 

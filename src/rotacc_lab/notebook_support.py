@@ -723,13 +723,10 @@ def show_report(result: Any, *, with_table: bool = True) -> None:
 
 
 def notebooks_dir() -> Path:
-    """The ``notebooks/`` folder of the repository this package runs from."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "notebooks"
-        if (candidate / "monthly_report.ipynb").is_file():
-            return candidate
-    raise RotaccError("the notebooks folder (notebooks/monthly_report.ipynb) was not found next to the package")
+    """The ``notebooks/`` folder shipped with the package (the checkout's, in an editable install)."""
+    from .resources import bundled_dir
+
+    return bundled_dir("notebooks")
 
 
 def notebook_path(name: str) -> Path:

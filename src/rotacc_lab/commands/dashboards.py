@@ -40,12 +40,17 @@ ENV_DASHBOARDS_DIR = "ROTACC_DASHBOARDS_DIR"
 
 
 def dashboards_dir() -> Path:
-    """The folder of dashboard notebooks (``$ROTACC_DASHBOARDS_DIR`` or the project's ``dashboards/``)."""
+    """The folder of dashboard notebooks (``$ROTACC_DASHBOARDS_DIR`` or the shipped ``dashboards/``)."""
     override = os.environ.get(ENV_DASHBOARDS_DIR)
-    folder = Path(override) if override else Path(__file__).resolve().parents[3] / "dashboards"
+    if override:
+        folder = Path(override)
+    else:
+        from ..resources import bundled_dir
+
+        folder = bundled_dir("dashboards")
     if not folder.is_dir() or not any(folder.glob("*.ipynb")):
         raise RotaccError(
-            f"dashboards folder {folder} has no notebooks; run from a checkout of rotacc-lab or set "
+            f"dashboards folder {folder} has no notebooks; reinstall rotacc-lab or set "
             f"{ENV_DASHBOARDS_DIR} to the folder holding partner_wte.ipynb and the others"
         )
     return folder

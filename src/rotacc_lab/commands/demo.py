@@ -21,13 +21,13 @@ DEMO_END = date(2026, 12, 31)
 
 
 def demo_folder() -> Path:
-    """The demo practice folder shipped in the repository."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "data" / "demo"
-        if (candidate / "settings.toml").is_file():
-            return candidate
-    raise RotaccError("the demo practice folder data/demo was not found next to the package")
+    """The demo practice folder shipped with the package (``data/demo``)."""
+    from ..resources import bundled_dir
+
+    folder = bundled_dir("data") / "demo"
+    if not (folder / "settings.toml").is_file():
+        raise RotaccError(f"the demo practice folder {folder} has no settings.toml; reinstall rotacc-lab")
+    return folder
 
 
 def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = True, quiet: bool = False) -> dict:
