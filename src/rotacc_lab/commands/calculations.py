@@ -16,7 +16,6 @@ from typing import Optional
 
 import typer
 
-from ..calculations import STATUS_COLUMNS, status_frame, status_records
 from ..dates import require_date
 from ..errors import RotaccError
 
@@ -60,6 +59,7 @@ def run_status(
     workspace: Path, start: str, as_of: str, clinicians: list[str] | None, end: str | None, threshold: str
 ) -> list[dict]:
     """Load the snapshot and compute the status records (all extra columns included)."""
+    from ..calculations import STATUS_COLUMNS, status_frame, status_records
     from ..store import Workspace
 
     period_start = require_date(start, "--start")
@@ -100,6 +100,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {message}", err=True)
             raise typer.Exit(code=2) from None
         if as_json:
+            from ..calculations import STATUS_COLUMNS
+
             typer.echo(json.dumps([{k: r[k] for k in STATUS_COLUMNS} for r in records], indent=2))
         else:
             typer.echo(render_table(records))

@@ -23,9 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-import webbrowser
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator, Mapping
@@ -151,6 +148,9 @@ def server_env(workspace: str | os.PathLike | None, extra: Mapping[str, str] | N
 
 def wait_until_ready(url: str, proc: subprocess.Popen, timeout: float, log_path: Path | None = None) -> None:
     """Poll ``url`` until it answers; ``RotaccError`` if the server died or ``timeout`` passed."""
+    import urllib.error
+    import urllib.request
+
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
@@ -295,6 +295,8 @@ def serve_dashboards(
                 for name, url in urls.items():
                     echo(f"  {Path(name).stem:<16} {url}")
                 if open_browser and urls:
+                    import webbrowser
+
                     webbrowser.open(next(iter(urls.values())))
                 while True:
                     time.sleep(0.5)

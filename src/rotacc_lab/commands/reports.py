@@ -18,13 +18,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
-import polars as pl
+from typing import TYPE_CHECKING
+
 import typer
 
 from ..dates import require_date
 from ..errors import RotaccError
-from ..reports._frames import ReportError, check_range
-from ..reports.registry import ReportResult, check_within_data, get_report, report_names, run_report
+
+if TYPE_CHECKING:  # polars and the report registry (with Altair) load only when a report runs
+    import polars as pl
+
+    from ..reports.registry import ReportResult
+
+#: the registered report names, for --help without importing the registry (a test keeps them equal)
+REPORT_NAMES = (
+    "duty-fairness", "monday-balance", "remaining-leave", "staffing-overview", "partner-wte",
+    "partner-wte-availability", "partner-wte-availability-chart", "weekly-availability", "alerts",
+)
 
 FORMATS = ("table", "csv", "json", "html", "xlsx")
 
@@ -33,6 +43,8 @@ FORMATS = ("table", "csv", "json", "html", "xlsx")
 
 
 def parse_format(text: str) -> str:
+    from ..reports._frames import ReportError
+
     fmt = text.strip().lower()
     if fmt not in FORMATS:
         raise ReportError(f"--format: {text!r} is not accepted; give one of {', '.join(FORMATS)}")
@@ -57,6 +69,8 @@ def to_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 def render_table(result: ReportResult) -> str:
     """The frame as aligned text, every row and column, followed by the notes."""
+    import polars as pl
+
     with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=200, tbl_width_chars=1000, tbl_hide_dataframe_shape=True):
         text = str(result.frame)
     head = f"{result.name}: {result.start.isoformat()} to {result.end.isoformat()} ({result.frame.height} rows)"
@@ -66,17 +80,20 @@ def render_table(result: ReportResult) -> str:
 
 def write_xlsx(result: ReportResult, path: Path) -> None:
     """One sheet with the report (header row bold, dates as dates), plus a ``notes`` sheet when it has notes."""
+    import polars as pl
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from ..exports.xlsx import append_text_safe
 
     wb = Workbook()
     ws = wb.active
     ws.title = result.name[:31]
-    ws.append(result.frame.columns)
+    append_text_safe(ws, result.frame.columns)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in result.frame.iter_rows():
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        append_text_safe(ws, [float(v) if isinstance(v, Decimal) else v for v in row])
     for i, col in enumerate(result.frame.columns, start=1):
         if result.frame.schema[col] == pl.Date:
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
@@ -85,12 +102,14 @@ def write_xlsx(result: ReportResult, path: Path) -> None:
     if result.notes:
         notes = wb.create_sheet("notes")
         for k, v in result.notes.items():
-            notes.append([k, str(v) if not isinstance(v, (int, float)) else v])
+            append_text_safe(notes, [k, str(v) if not isinstance(v, (int, float)) else v])
     wb.save(path)
 
 
 def emit(result: ReportResult, fmt: str, out: Path | None) -> None:
     """Write ``result`` in ``fmt`` to ``out`` (or stdout for text formats)."""
+    from ..reports._frames import ReportError
+
     if fmt == "xlsx":
         if out is None:
             raise ReportError("--format xlsx: an Excel file cannot go to the terminal; give --out FILE.xlsx")
@@ -119,6 +138,7 @@ def emit(result: ReportResult, fmt: str, out: Path | None) -> None:
 
 def load_workspace(path: Path) -> tuple[Any, list[Mapping[str, object]]]:
     """Open the workspace read-only, load its snapshot and all alerts, close it."""
+    from ..reports._frames import ReportError
     from ..store.workspace import Workspace
 
     if not path.exists():
@@ -144,6 +164,9 @@ def run_command(
     as_of_text: str | None = None,
 ) -> None:
     """Everything ``rotacc-lab report`` does, raising ``RotaccError``/``ValueError`` on user errors."""
+    from ..reports._frames import ReportError, check_range
+    from ..reports.registry import check_within_data, get_report, report_names, run_report
+
     fmt = parse_format(fmt_text)
     if name != "all":
         get_report(name)  # unknown names fail before the workspace is opened
@@ -176,7 +199,7 @@ def register(app: typer.Typer) -> None:
     def report_cmd(
         workspace: Path = typer.Argument(..., help="the practice's workspace file (.duckdb)"),
         name: str = typer.Argument(..., help="report name, or 'all' for every report in one HTML file; "
-                                   + ", ".join(report_names())),
+                                   + ", ".join(REPORT_NAMES)),
         start: str = typer.Option(None, "--start", help="first day, YYYY-MM-DD"),
         end: str = typer.Option(None, "--end", help="last day, YYYY-MM-DD (inclusive)"),
         fmt: str = typer.Option("table", "--format", help="table, csv, json, html or xlsx"),

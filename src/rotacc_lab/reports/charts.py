@@ -7,14 +7,20 @@ five years of data stay far below Altair's 5 000-row guard.
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import polars as pl
+
+if TYPE_CHECKING:
+    import altair as alt
 
 _WIDTH = 560
 
 
 def _empty(title: str) -> alt.Chart:
     """A placeholder when a report has no rows (Altair cannot infer types of empty data)."""
+    import altair as alt
+
     return (
         alt.Chart(pl.DataFrame({"text": [f"{title}: no rows in this range"]}))
         .mark_text(align="left")
@@ -25,6 +31,8 @@ def _empty(title: str) -> alt.Chart:
 
 def duty_fairness_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     """Bars of WTE-adjusted duty days per clinician with a rule at the group mean."""
+    import altair as alt
+
     title = "Duty days per clinician (WTE-adjusted)"
     data = frame.select("clinician_id", "name", "duty_days", "duty_days_wte", "group_mean", "deviation")
     if data.height == 0:
@@ -42,6 +50,8 @@ def duty_fairness_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
 
 def monday_balance_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     """Mondays worked per partner (bars) against the WTE-fair share (ticks)."""
+    import altair as alt
+
     title = "Mondays worked vs WTE-fair share"
     data = frame.select("clinician_id", "name", "wte", "mondays", "fair_share", "monday_equivalency")
     if data.height == 0:
@@ -57,6 +67,8 @@ def monday_balance_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
 
 def staffing_calendar_chart(frame: pl.DataFrame) -> alt.Chart:
     """Calendar heatmap: one cell per working day (week × weekday), coloured by surplus."""
+    import altair as alt
+
     title = "Staffing against the minimum (red = below)"
     data = frame.select("date", "weekday", "week", "doctors_working", "minimum", "surplus", "flag", "on_leave")
     if data.height == 0:
@@ -76,6 +88,8 @@ def staffing_calendar_chart(frame: pl.DataFrame) -> alt.Chart:
 
 def availability_chart(frame: pl.DataFrame) -> alt.Chart:
     """Fair share vs actual shifts per partner (report 7, the data of report 6)."""
+    import altair as alt
+
     title = "Partner WTE availability: fair share vs actual"
     if frame.height == 0:
         return _empty(title)
@@ -101,6 +115,8 @@ def availability_chart(frame: pl.DataFrame) -> alt.Chart:
 
 def weekly_availability_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     """Doctor-days working per week (area) against the week's summed minimum (line)."""
+    import altair as alt
+
     title = "Doctor-days per week vs minimum"
     if frame.height == 0:
         return _empty(title)
@@ -120,6 +136,8 @@ def weekly_availability_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart
 
 def partner_wte_chart(frame: pl.DataFrame) -> alt.Chart:
     """Deficiency per partner (historical), coloured by status."""
+    import altair as alt
+
     title = "Partner deficiency (target − worked)"
     if frame.height == 0:
         return _empty(title)

@@ -117,17 +117,19 @@ def write_xlsx(snap: PracticeSnapshot, path: str | Path) -> Path:
     """Write a snapshot as an xlsx workbook (what :func:`export_xlsx` does after loading)."""
     import openpyxl
 
+    from ..exports.xlsx import append_text_safe
+
     path = Path(path)
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "settings"
     ws.append(["key", "value"])
     for k, v in to_flat(snap.settings).items():
-        ws.append([k, _cell(v) if not isinstance(v, float) else v])
+        append_text_safe(ws, [k, _cell(v) if not isinstance(v, float) else v])
     for table, rows in table_rows(snap).items():
         sheet = wb.create_sheet(table)
         sheet.append(_columns(table))
         for r in rows:
-            sheet.append([_cell(v) for v in r])
+            append_text_safe(sheet, [_cell(v) for v in r])
     wb.save(path)
     return path
