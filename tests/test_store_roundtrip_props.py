@@ -107,3 +107,50 @@ def test_workspace_round_trip(snap: PracticeSnapshot) -> None:
         import_source(Path(d) / "w.duckdb", Path(d) / "f")
         loaded = Workspace.open(Path(d) / "w.duckdb", read_only=True).load_snapshot()
         assert dataclasses.replace(loaded, data_version=0) == snap
+
+
+# --------------------------------------------------------------------------- settings.toml (tomli-w)
+
+from rotacc_lab.domain import ReportingPeriod  # noqa: E402
+from rotacc_lab.store import export_folder  # noqa: E402
+from rotacc_lab.store.settings_io import render_toml  # noqa: E402
+
+
+@st.composite
+def any_settings(draw) -> Settings:
+    """Settings whose practice and reporting-period names are any text hypothesis draws."""
+    names = draw(st.lists(st.text(min_size=1), max_size=3, unique=True))
+    periods = tuple(ReportingPeriod(n, START + timedelta(days=40 * i), START + timedelta(days=40 * i + 30))
+                    for i, n in enumerate(names))
+    return Settings(practice_name=draw(st.text()), reporting_periods=periods)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_settings())
+def test_settings_toml_round_trips_any_name(s: Settings) -> None:
+    snap = canonical(PracticeSnapshot(settings=s))
+    with tempfile.TemporaryDirectory() as d:
+        write_folder(snap, Path(d) / "f")
+        assert read_source(Path(d) / "f").settings == snap.settings
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_settings())
+def test_settings_survive_export_and_import_of_a_workspace(s: Settings) -> None:
+    snap = canonical(PracticeSnapshot(settings=s))
+    with tempfile.TemporaryDirectory() as d:
+        write_folder(snap, Path(d) / "f")
+        import_source(Path(d) / "w.duckdb", Path(d) / "f")
+        export_folder(Path(d) / "w.duckdb", Path(d) / "again")
+        assert read_source(Path(d) / "again").settings == snap.settings
+        assert (Path(d) / "again" / "settings.toml").read_bytes() == (Path(d) / "f" / "settings.toml").read_bytes()
+
+
+def test_settings_toml_regressions() -> None:
+    """Names the hand-written writer got wrong (U+007F), and a period name with dots and quotes."""
+    for name in ("a\x7fb", "\x7f", "=0", 'say "hi"\\', "line\nbreak", " padded ", "", "é\u2028x"):
+        s = Settings(practice_name=name, reporting_periods=(ReportingPeriod('Q1."x".y', START, START + timedelta(30)),))
+        with tempfile.TemporaryDirectory() as d:
+            write_folder(canonical(PracticeSnapshot(settings=s)), Path(d) / "f")
+            assert read_source(Path(d) / "f").settings == s, repr(name)
+    assert render_toml(Settings()).startswith("# rotacc-lab practice settings")

@@ -65,7 +65,7 @@ def _as_date(v: Any) -> date:
 def _as_str(v: Any) -> str:
     if isinstance(v, (dict, list)):
         raise ValueError
-    return str(v).strip()
+    return str(v)  # kept exactly: a TOML string or a workbook cell is the name as typed
 
 
 def _as_nation(v: Any) -> UKNation:
@@ -86,7 +86,8 @@ _FIXED: dict[str, tuple[Callable[[Any], Any], str]] = {
     "optimiser.seed": (_as_int, "an integer >= 0"),
     **{f"optimiser.weights.{s}": (_as_int, "an integer >= 0") for s in SOFT_TERMS},
 }
-_PERIOD_RE = re.compile(r"^reporting_periods\.(?P<name>[^.]+)\.(?P<field>start|end)$")
+# the period name is everything between the prefix and the last dot, so a name may hold dots
+_PERIOD_RE = re.compile(r"^reporting_periods\.(?P<name>.+)\.(?P<field>start|end)$", re.S)
 
 ACCEPTED_KEYS = tuple(_FIXED) + ("reporting_periods.NAME.start", "reporting_periods.NAME.end")
 
@@ -234,41 +235,28 @@ def from_json_values(rows: Mapping[str, str]) -> Settings:
     return settings
 
 
-_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _toml_key(k: str) -> str:
-    return k if _BARE.match(k) else json.dumps(k)
-
-
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, Decimal)):
-        return str(v)
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, date):
-        return v.isoformat()
-    return json.dumps(str(v), ensure_ascii=False)
+def _toml_value(v: Any) -> Any:
+    """A value tomli-w can write: a decimal becomes a TOML float when that is exact, else a string."""
+    if isinstance(v, Decimal):
+        return float(v) if Decimal(repr(float(v))) == v else str(v)
+    return v
 
 
 def render_toml(settings: Settings) -> str:
-    """``settings.toml`` text with every key spelled out (defaults included), in a fixed order."""
-    flat = to_flat(settings)
-    sections: dict[str, list[tuple[str, Any]]] = {}
-    for key, value in flat.items():
+    """``settings.toml`` text with every key spelled out (defaults included), in a fixed order.
+
+    Written by tomli-w, so any practice or period name (quotes, backslashes,
+    control characters, U+007F ...) is escaped as TOML requires and reads back
+    unchanged.
+    """
+    import tomli_w
+
+    doc: dict[str, Any] = {}
+    for key, value in to_flat(settings).items():
         m = _PERIOD_RE.match(key)
-        if m:
-            section, leaf = f"reporting_periods.{_toml_key(m['name'])}", m["field"]
-        else:
-            section, _, leaf = key.rpartition(".")
-        sections.setdefault(section, []).append((leaf, value))
-    lines = ["# rotacc-lab practice settings (see docs/data-format.md)"]
-    for section, items in sections.items():
-        lines.append("")
-        lines.append(f"[{section}]")
-        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in items]
-    return "\n".join(lines) + "\n"
-
-
+        path = ["reporting_periods", m["name"], m["field"]] if m else key.split(".")
+        node = doc
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = _toml_value(value)
+    return "# rotacc-lab practice settings (see docs/data-format.md)\n\n" + tomli_w.dumps(doc)
