@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from ..dates import date_reason
 from ..errors import Problem, ValidationError
 from .shifts import ShiftType, parse_hhmm
 
@@ -91,7 +92,8 @@ class Collector:
             return parse(text)
         except (ValueError, InvalidOperation, TypeError) as err:
             detail = str(err)
-            self.add(sheet.source, i, col, text, detail if "accepted" in detail else f"is not accepted; give {accepted}")
+            told = "accepted" in detail or "give" in detail
+            self.add(sheet.source, i, col, text, detail if told else f"is not accepted; give {accepted}")
             return BAD
 
     def raise_if_any(self, context: str) -> None:
@@ -174,7 +176,6 @@ def unique_key(ck: Collector, sheet: Sheet, i: int, key: tuple, seen: dict[tuple
 
 # --------------------------------------------------------------------------- parsers
 
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT_RE = re.compile(r"[+-]?\d+")
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 
@@ -190,9 +191,10 @@ def p_text(text: str) -> str:
 
 
 def p_date(text: str) -> date:
-    if not _DATE_RE.fullmatch(text):
-        raise ValueError
-    return date.fromisoformat(text)
+    found, reason = date_reason(text)
+    if found is None:
+        raise ValueError(reason)
+    return found
 
 
 def p_int(lo: int | None = None, hi: int | None = None) -> Callable[[str], int]:

@@ -119,6 +119,11 @@ def create_version_1(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The practice schema version; a workspace of another kind (``meta.kind``) is refused, never migrated."""
+    kind = con.execute("SELECT value FROM meta WHERE key = 'kind'").fetchall()
+    if kind and kind[0][0] != "practice":
+        raise RotaccError(f"this is a {kind[0][0]} workspace, not a practice; use the {kind[0][0]} commands "
+                          "(see `rotacc-lab --help`)")
     rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
     row = rows[0] if rows else None
     if row is None:
