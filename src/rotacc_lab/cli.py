@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "notebooks",
     "scale",
     "activity",
+    "departments",
 ]
 
 

@@ -42,14 +42,21 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_(
         workspace: Path = typer.Argument(..., help="workspace file (created if missing)"),
-        source: Path = typer.Argument(..., help="practice folder (settings.toml + CSVs) or .xlsx workbook"),
+        source: Path = typer.Argument(..., help="practice folder (settings.toml + CSVs), .xlsx workbook, "
+                                      "or department folder (department.toml + CSVs)"),
         actor: str = typer.Option("cli", "--actor", help="name recorded in the audit log"),
     ) -> None:
-        """Validate SOURCE and replace the workspace's practice data with it (all or nothing)."""
+        """Validate SOURCE and replace the workspace's practice (or department) data with it (all or nothing)."""
+        from ..departments.source import is_department_folder
         from ..store import import_source
 
         try:
-            summary = import_source(workspace, source, actor=actor)
+            if is_department_folder(source):
+                from ..store.department_io import import_department
+
+                summary = import_department(workspace, source, actor=actor)
+            else:
+                summary = import_source(workspace, source, actor=actor)
         except ValidationError as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(code=2)
@@ -63,11 +70,17 @@ def register(app: typer.Typer) -> None:
         folder: Path = typer.Argument(..., help="folder to write settings.toml and the CSV files into"),
         xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="also write the practice as one .xlsx workbook"),
     ) -> None:
-        """Write the practice data in the import format (round-trips exactly)."""
+        """Write the practice (or department) data in the import format (round-trips exactly)."""
         from ..store import export_folder, export_xlsx
+        from ..store.department_io import export_department, workspace_kind
 
         try:
-            files = export_folder(workspace, folder)
+            if workspace_kind(workspace) == "department":
+                if xlsx is not None:
+                    raise RotaccError("--xlsx: a department exports as a folder only; leave --xlsx out")
+                files = export_department(workspace, folder)
+            else:
+                files = export_folder(workspace, folder)
             if xlsx is not None:
                 export_xlsx(workspace, xlsx)
         except (RotaccError, ValueError) as err:

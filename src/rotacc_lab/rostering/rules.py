@@ -64,7 +64,7 @@ class Violation:
         """JSON-ready: ISO datetimes, the person under ``person_field``."""
         return {
             "rule": self.rule,
-            person_field: self.person,
+            person_field: self.person or None,
             "start": self.start.isoformat(timespec="minutes"),
             "end": self.end.isoformat(timespec="minutes"),
             "value": self.value,

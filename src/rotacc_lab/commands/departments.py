@@ -1,0 +1,148 @@
+"""Department commands: ``pool`` (pool versus demand) and ``check`` (the rota safety checker).
+
+``rotacc-lab import WS FOLDER`` and ``export`` handle department folders too
+(commands/workspace.py dispatches on ``department.toml`` and on the workspace's
+kind). Exit codes of ``check``: 0 the rota complies (warnings allowed), 1 it
+breaks a rule, 2 bad input (missing workspace, unreadable rota file, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import RotaccError, ValidationError
+
+
+def _fail(err: Exception) -> typer.Exit:
+    typer.echo(f"error: {err}", err=True)
+    return typer.Exit(code=2)
+
+
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    """Plain aligned text: the first column left, the others right."""
+    cells = [header] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    out = []
+    for r in cells:
+        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+    return out
+
+
+def _signed(n: float) -> str:
+    return f"+{n:g}" if n > 0 else f"{n:g}"
+
+
+def render_pool(analysis, doctors: bool = False) -> str:
+    """The pool-versus-demand analysis as text: per shift type, per group need, per week, summary."""
+    a = analysis
+    lines = [f"{a.department}: pool versus demand, {a.period_weeks} weeks from {a.period_start:%a %d %b %Y}", ""]
+    rows = [[x.shift_type, x.owed, x.minimum, x.ideal, _signed(x.vs_minimum), _signed(x.vs_ideal),
+             x.weekend_owed, x.weekend_minimum] for x in a.clinical]
+    rows.append(["total", a.total_owed, a.total_minimum, a.total_ideal, _signed(a.total_owed - a.total_minimum),
+                 _signed(a.total_owed - a.total_ideal), sum(x.weekend_owed for x in a.clinical),
+                 sum(x.weekend_minimum for x in a.clinical)])
+    lines += _table(["shift type", "owed", "minimum", "ideal", "vs minimum", "vs ideal", "weekend owed",
+                     "weekend minimum"], rows)
+    other = [x for x in a.by_shift_type if not x.clinical]
+    if other:
+        lines.append("non-clinical (no demand): " + ", ".join(f"{x.shift_type} {x.owed} owed" for x in other))
+    if a.by_group:
+        lines += ["", "shifts that need a group among their doctors:"]
+        lines += _table(["shift type", "group", "needed", "owed", "difference"],
+                        [[g.shift_type, g.group, g.needed, g.owed, _signed(g.owed - g.needed)] for g in a.by_group])
+    codes = [x.shift_type for x in a.clinical]
+    weeks = sorted({w.week_start for w in a.by_week})
+    by = {(w.week_start, w.shift_type): w for w in a.by_week}
+    lines += ["", "per week, owed (spread by availability) / minimum:"]
+    lines += _table(["week"] + codes, [[f"{m:%d %b}"] + [f"{by[(m, c)].owed:.1f}/{by[(m, c)].minimum}" for c in codes]
+                                       for m in weeks])
+    if doctors:
+        per: dict[str, dict[str, int]] = {}
+        group: dict[str, str] = {}
+        for o in a.owed:
+            per.setdefault(o.doctor_id, {})[o.shift_type] = o.shifts
+            group[o.doctor_id] = o.group
+        all_codes = [x.shift_type for x in a.by_shift_type]
+        lines += ["", "per doctor (whole shifts owed):"]
+        lines += _table(["doctor", "group"] + all_codes + ["clinical"],
+                        [[d, group[d]] + [per[d].get(c, 0) for c in all_codes]
+                         + [sum(per[d].get(c, 0) for c in codes)] for d in per])
+    lines += [""] + a.summary()
+    return "\n".join(lines) + "\n"
+
+
+def render_check(dept, result) -> str:
+    from ..departments.check import describe_period
+
+    n_err, n_warn = len(result.errors), len(result.warnings)
+    head = (f"{dept.settings.name}: {result.shifts} shifts checked, reference period {describe_period(result.period)}: "
+            + ("complies" if result.compliant else f"{n_err} violation(s)")
+            + (f", {n_warn} warning(s)" if n_warn else ""))
+    lines = [head]
+    for v in result.violations:
+        who = v.person or "-"
+        lines.append(f"  {v.severity:<7} {v.rule:<26} {who:<8} {v.start:%d %b %H:%M} - {v.end:%d %b %H:%M}  {v.message}")
+    return "\n".join(lines) + "\n"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("pool")
+    def pool_cmd(
+        workspace: Path = typer.Argument(..., help="a department workspace (.duckdb)"),
+        as_json: bool = typer.Option(False, "--json", help="print the analysis as JSON"),
+        doctors: bool = typer.Option(False, "--doctors", help="also list what each doctor owes"),
+    ) -> None:
+        """Pool versus demand: the shifts the doctors owe against the period's demand, per shift type and week."""
+        from ..departments.pool import pool_analysis
+        from ..store.department_io import load_department
+
+        try:
+            analysis = pool_analysis(load_department(workspace))
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        if as_json:
+            typer.echo(json.dumps(analysis.as_dict(), indent=2))
+        else:
+            typer.echo(render_pool(analysis, doctors), nl=False)
+
+    @app.command("check")
+    def check_cmd(
+        workspace: Path = typer.Argument(..., help="a department workspace (.duckdb)"),
+        rota: Optional[Path] = typer.Option(None, "--rota", help="a rota CSV (doctor_id, date, shift_type); "
+                                            "default: the workspace's own rota"),
+        as_json: bool = typer.Option(False, "--json", help="print the violations as a JSON list"),
+        cover: bool = typer.Option(False, "--cover", help="also warn where cover falls below the demand minimum"),
+        rule: Optional[list[str]] = typer.Option(None, "--rule", help="check only this rule id (repeatable)"),
+    ) -> None:
+        """Check a rota against the contract's safety rules; exit 0 complies, 1 breaks a rule, 2 bad input."""
+        from ..departments.check import DEPARTMENT_RULES, check_department
+        from ..departments.source import read_rota_file
+        from ..rostering.rules import RULES
+        from ..store.department_io import load_department
+
+        try:
+            dept = load_department(workspace)
+            entries = read_rota_file(rota, dept) if rota is not None else dept.rota
+            if not entries:
+                raise RotaccError(f"{'rota file ' + str(rota) if rota else 'workspace ' + str(workspace)} has no "
+                                  "shifts to check; give --rota FILE.csv with columns doctor_id, date, shift_type")
+            known = list(RULES) + list(DEPARTMENT_RULES)
+            for r in rule or []:
+                if r not in known:
+                    raise RotaccError(f"--rule: {r!r} is not a rule; accepted: {', '.join(known)}")
+            result = check_department(dept, entries, cover=cover or "minimum_cover" in (rule or []),
+                                      only=tuple(rule) if rule else None)
+        except ValidationError as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(code=2)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        if as_json:
+            typer.echo(json.dumps([v.as_dict() for v in result.violations], indent=2))
+        else:
+            typer.echo(render_check(dept, result), nl=False)
+        raise typer.Exit(code=0 if result.compliant else 1)
