@@ -41,7 +41,10 @@ def test_help_imports_no_heavy_library():
 
 
 def test_the_help_text_lists_every_registered_report():
+    from rotacc_lab.commands.reports import DEPARTMENT_REPORT_NAMES
+
     assert list(REPORT_NAMES) == report_names()
+    assert list(DEPARTMENT_REPORT_NAMES) == report_names("department")
 
 
 def test_version_has_one_source():

@@ -3,7 +3,8 @@
 The main job is: import ``data/demo`` into a fresh workspace, generate the
 rota for the demo year with every phase, write the full report bundle (every
 admin report, with charts) as one HTML file, and execute the monthly report
-notebook for the first month with papermill.
+notebook for the first month with papermill. Beside it, the demo hospital
+department (``data/demo-department``) is imported and its pool versus demand printed.
 """
 
 from __future__ import annotations
@@ -74,7 +75,10 @@ def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = Tru
     month = DEMO_START.strftime("%Y-%m")
     monthly = run_monthly_report(ws_path, month, out / "monthly")
     say(f"monthly report for {month} (executed with papermill): {monthly}")
-    return {"workspace": ws_path, "report": html, "monthly": monthly, "run": run}
+    from .departments import build_demo_department
+
+    department = build_demo_department(out, say)
+    return {"workspace": ws_path, "report": html, "monthly": monthly, "run": run, "department": department}
 
 
 def register(app: typer.Typer) -> None:

@@ -89,6 +89,30 @@ def render_check(dept, result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def demo_department_folder() -> Path:
+    """The demo department folder shipped in the repository (data/demo-department)."""
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "data" / "demo-department"
+        if (candidate / "department.toml").is_file():
+            return candidate
+    raise RotaccError("the demo department folder data/demo-department was not found next to the package")
+
+
+def build_demo_department(out: Path, say=typer.echo) -> Path:
+    """Import the demo department into ``out/demo-department.duckdb`` (fresh) and print its pool."""
+    from ..departments.pool import pool_analysis
+    from ..store.department_io import import_department, load_department
+
+    path = out / "demo-department.duckdb"
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    summary = import_department(path, demo_department_folder(), actor="demo")
+    say(f"imported the demo department into {path} ({summary.counts['doctors']} doctors); "
+        f"`rotacc-lab pool {path}` shows this table, `rotacc-lab check {path} --rota FILE.csv` checks a rota:")
+    say(render_pool(pool_analysis(load_department(path))).rstrip("\n"))
+    return path
+
+
 def register(app: typer.Typer) -> None:
     @app.command("pool")
     def pool_cmd(

@@ -36,6 +36,9 @@ REPORT_NAMES = (
     "partner-wte-availability", "partner-wte-availability-chart", "weekly-availability", "alerts",
 )
 
+#: the same for the reports of department workspaces (registry.DEPARTMENT_REPORTS)
+DEPARTMENT_REPORT_NAMES = ("department-pool", "department-pool-weekly")
+
 FORMATS = ("table", "csv", "json", "html", "xlsx")
 
 
@@ -168,8 +171,8 @@ def run_command(
     from ..reports.registry import check_within_data, get_report, report_names, run_report
 
     fmt = parse_format(fmt_text)
-    if name != "all":
-        get_report(name)  # unknown names fail before the workspace is opened
+    if name != "all" and get_report(name).source == "department":  # unknown names fail before any file is opened
+        return run_department_report(workspace, name, start_text, end_text, fmt, out)
     start = require_date(start_text, "--start")
     end = require_date(end_text, "--end")
     check_range(start, end)
@@ -194,13 +197,29 @@ def run_command(
     emit(run_report(name, snapshot, start, end, alerts=alerts, **opts), fmt, out)
 
 
+def run_department_report(workspace: Path, name: str, start_text: str | None, end_text: str | None, fmt: str,
+                          out: Path | None) -> None:
+    """A department report; ``--start``/``--end`` default to the reference period."""
+    from ..reports._frames import check_range
+    from ..reports.registry import run_report
+    from ..store.department_io import load_department
+
+    dept = load_department(workspace)
+    start = require_date(start_text, "--start") if start_text else dept.period.start
+    end = require_date(end_text, "--end") if end_text else dept.period.end
+    check_range(start, end)
+    emit(run_report(name, dept, start, end), fmt, out)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report_cmd(
         workspace: Path = typer.Argument(..., help="the practice's workspace file (.duckdb)"),
         name: str = typer.Argument(..., help="report name, or 'all' for every report in one HTML file; "
-                                   + ", ".join(REPORT_NAMES)),
-        start: str = typer.Option(None, "--start", help="first day, YYYY-MM-DD"),
+                                   + ", ".join(REPORT_NAMES) + "; for a department: "
+                                   + ", ".join(DEPARTMENT_REPORT_NAMES)),
+        start: str = typer.Option(None, "--start", help="first day, YYYY-MM-DD (department reports: default "
+                                  "the reference period)"),
         end: str = typer.Option(None, "--end", help="last day, YYYY-MM-DD (inclusive)"),
         fmt: str = typer.Option("table", "--format", help="table, csv, json, html or xlsx"),
         out: Path = typer.Option(None, "--out", help="write to this file instead of the terminal"),

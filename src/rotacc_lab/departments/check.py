@@ -17,29 +17,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from ..rostering.rules import ERROR, WARNING, CheckResult, Period, Violation, check_rota
+from ..rostering.rules import WARNING, CheckResult, Period, Violation, check_rota
 from .model import Department, RotaEntry
 
 DEPARTMENT_RULES = ("allowed_shift_types", "cannot_work_days", "requested_leave", "commitments", "minimum_cover")
 
 
 @dataclass(frozen=True)
-class DepartmentCheck:
-    period: Period
-    shifts: int
-    violations: tuple[Violation, ...]
+class DepartmentCheck(CheckResult):
+    """The violations (errors and warnings) of ``shifts`` rota entries over the period."""
 
-    @property
-    def errors(self) -> tuple[Violation, ...]:
-        return tuple(v for v in self.violations if v.severity == ERROR)
-
-    @property
-    def warnings(self) -> tuple[Violation, ...]:
-        return tuple(v for v in self.violations if v.severity == WARNING)
-
-    @property
-    def compliant(self) -> bool:
-        return not self.errors
+    shifts: int = 0
 
 
 def _department_violations(dept: Department, rota: tuple[RotaEntry, ...]) -> list[Violation]:
@@ -112,7 +100,7 @@ def check_department(dept: Department, rota: tuple[RotaEntry, ...] | None = None
         extra = [v for v in extra if v.rule in only]
     found += extra
     found.sort(key=lambda v: (v.person == "", v.person, v.start, v.rule))
-    return DepartmentCheck(dept.period, len(rota), tuple(found))
+    return DepartmentCheck(dept.period, tuple(found), len(rota))
 
 
 def describe_period(period: Period) -> str:

@@ -226,8 +226,8 @@ class PoolAnalysis:
             "summary": self.summary(),
             "by_shift_type": [
                 {"shift_type": x.shift_type, "clinical": x.clinical, "owed": x.owed, "owed_exact": x.owed_exact,
-                 "minimum": x.minimum, "ideal": x.ideal, "vs_minimum": x.vs_minimum, "vs_ideal": x.vs_ideal,
-                 "weekend_owed": x.weekend_owed, "weekend_minimum": x.weekend_minimum}
+                 "minimum": x.minimum, "ideal": x.ideal, "vs_minimum": x.vs_minimum if x.clinical else None,
+                 "vs_ideal": x.vs_ideal if x.clinical else None, "weekend_owed": x.weekend_owed, "weekend_minimum": x.weekend_minimum}
                 for x in self.by_shift_type],
             "by_week": [
                 {"week_start": w.week_start.isoformat(), "shift_type": w.shift_type, "owed": w.owed,

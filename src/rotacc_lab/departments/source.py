@@ -19,11 +19,10 @@ from typing import Any, Mapping
 from ..dates import date_reason
 from ..domain import UKNation
 from ..errors import Problem, RotaccError, ValidationError
-from ..rostering.rules import RULES, RuleSet
+from ..rostering.rules import RuleSet
 from ..rostering.shifts import ShiftType
 from ..rostering.tables import (
     BAD,
-    BOOL_ACC,
     DATE_ACC,
     SHIFT_TYPES,
     WEEKDAY_LABELS,
@@ -214,11 +213,26 @@ def _email(text: str) -> str:
     return text
 
 
-def _doctors(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType]) -> tuple[list[Doctor], set[str]]:
+def _known(sheet: Sheet | None, column: str) -> set[str] | None:
+    """Identifiers in ``column`` of any row (even one with other bad cells), so a mistake elsewhere
+    in a row does not cascade into "unknown" problems in other files; ``None`` when the file is
+    unusable, and references to it are then not checked."""
+    if sheet is None:
+        return None
+    out = set()
+    for _, r in sheet.rows:
+        try:
+            out.add(p_id(r.get(column, "")))
+        except ValueError:
+            pass
+    return out
+
+
+def _doctors(sheet: Sheet | None, ck: Collector, codes: set[str] | None) -> list[Doctor]:
     out: list[Doctor] = []
     seen: dict[tuple, int] = {}
     if sheet is None:
-        return out, set()
+        return out
     for i, r in sheet.rows:
         did = ck.cell(sheet, i, r, "doctor_id", p_id, "an identifier such as H01", required=True)
         if did is not BAD and not unique_key(ck, sheet, i, (did,), seen, "doctor_id"):
@@ -229,11 +243,11 @@ def _doctors(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType])
         pct = ck.cell(sheet, i, r, "percentage", p_int(1, 100), "a whole number 1..100 (blank = 100)", default=100)
         allowed = ck.cell(sheet, i, r, "shift_types", p_codes, "shift type codes separated by ';' (blank = all)",
                           default=())
-        if allowed is not BAD:
-            unknown = [c for c in allowed if c not in types]
+        if allowed is not BAD and codes is not None:
+            unknown = [c for c in allowed if c not in codes]
             if unknown:
                 ck.add(sheet.source, i, "shift_types", r["shift_types"],
-                       f"unknown shift type(s) {', '.join(unknown)}; accepted: {', '.join(types)}")
+                       f"unknown shift type(s) {', '.join(unknown)}; accepted: {', '.join(sorted(codes))}")
                 allowed = BAD
         cannot = ck.cell(sheet, i, r, "cannot_work_days", p_weekdays, WEEKDAYS_ACC + " (blank = none)", default=())
         if cannot is not BAD and len(cannot) == 7:
@@ -241,16 +255,45 @@ def _doctors(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType])
             cannot = BAD
         if BAD not in (did, name, group, email, pct, allowed, cannot):
             out.append(Doctor(did, name, group, pct, email, allowed, cannot))
-    return out, {k[0] for k in seen}
+    return out
 
 
-def _quotas(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], doctors: list[Doctor],
-            known_ids: set[str]) -> list[Quota]:
+@dataclass
+class _Refs:
+    """What other files may refer to. ``None`` sets mean the file was unusable: not checked."""
+
+    types: Mapping[str, ShiftType]  # the valid shift types
+    codes: set[str] | None  # every shift type code of shift_types.csv
+    doctors: Mapping[str, Doctor]  # the valid doctors
+    doctor_ids: set[str] | None
+    groups: set[str] | None
+
+    def code(self, ck: Collector, sheet: Sheet, i: int, r: dict[str, str], required: bool,
+             accepted: str = "a shift type code") -> Any:
+        code = ck.cell(sheet, i, r, "shift_type", p_id, accepted, required=required)
+        if code not in (None, BAD) and self.codes is not None and code not in self.codes:
+            ck.add(sheet.source, i, "shift_type", code, f"unknown shift type; accepted: {', '.join(sorted(self.codes))}")
+            return BAD
+        return code
+
+    def clinical(self, code: Any) -> bool | None:
+        t = self.types.get(code) if isinstance(code, str) else None
+        return None if t is None else t.clinical
+
+    def doctor(self, ck: Collector, sheet: Sheet, i: int, r: dict[str, str]) -> Any:
+        did = ck.cell(sheet, i, r, "doctor_id", p_id, "a doctor_id of doctors.csv", required=True)
+        if did is not BAD and self.doctor_ids is not None and did not in self.doctor_ids:
+            ck.add(sheet.source, i, "doctor_id", did, "unknown doctor_id; it is not in doctors.csv")
+            return BAD
+        return did
+
+
+def _quotas(sheet: Sheet | None, ck: Collector, refs: _Refs) -> list[Quota]:
     out: list[Quota] = []
     if sheet is None:
         return out
-    groups = {d.group for d in doctors}
-    clash = groups & known_ids
+    groups, ids = refs.groups, refs.doctor_ids
+    clash = (groups or set()) & (ids or set())
     seen: dict[tuple, int] = {}
     for i, r in sheet.rows:
         target = ck.cell(sheet, i, r, "applies_to", p_id, "a group or a doctor_id", required=True)
@@ -258,14 +301,11 @@ def _quotas(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], 
             if target in clash:
                 ck.add(sheet.source, i, "applies_to", target, "is both a group and a doctor_id; rename one of them")
                 target = BAD
-            elif target not in groups and target not in known_ids:
+            elif groups is not None and ids is not None and target not in groups and target not in ids:
                 ck.add(sheet.source, i, "applies_to", target,
                        f"is neither a group nor a doctor_id; groups: {', '.join(sorted(groups)) or 'none'}")
                 target = BAD
-        code = ck.cell(sheet, i, r, "shift_type", p_id, "a shift type code", required=True)
-        if code is not BAD and code not in types:
-            ck.add(sheet.source, i, "shift_type", code, f"unknown shift type; accepted: {', '.join(types)}")
-            code = BAD
+        code = refs.code(ck, sheet, i, r, required=True)
         shifts = ck.cell(sheet, i, r, "shifts", p_int(0, 1000), "a whole number of shifts 0..1000", required=True)
         weekend = ck.cell(sheet, i, r, "weekend_shifts", p_int(0, 1000), "a whole number 0..shifts (blank = 0)", default=0)
         if BAD not in (shifts, weekend) and weekend > shifts:
@@ -274,13 +314,11 @@ def _quotas(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], 
             weekend = BAD
         if BAD not in (target, code) and not unique_key(ck, sheet, i, (target, code), seen, "applies_to and shift_type"):
             continue
-        if BAD in (target, code, shifts, weekend):
-            continue
-        q = Quota(target, code, shifts, weekend)
-        out.append(q)
-    # a quota a doctor may not work (direct, or through a group without a doctor row)
+        if BAD not in (target, code, shifts, weekend):
+            out.append(Quota(target, code, shifts, weekend))
+    # a quota a doctor may not work (their own row, or their group's without a row of their own)
     direct = {(q.applies_to, q.shift_type) for q in out}
-    row_of = {k: v for k, v in seen.items()}
+    doctors = list(refs.doctors.values())
     for q in out:
         if q.shifts == 0:
             continue
@@ -288,14 +326,13 @@ def _quotas(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], 
                    (d.group == q.applies_to and (d.doctor_id, q.shift_type) not in direct)]
         refused = [d.doctor_id for d in members if not d.may_work(q.shift_type)]
         if refused:
-            ck.add(sheet.source, row_of[(q.applies_to, q.shift_type)], "shift_type", q.shift_type,
+            ck.add(sheet.source, seen[(q.applies_to, q.shift_type)], "shift_type", q.shift_type,
                    f"gives {q.shift_type} shifts to {', '.join(refused)}, who may not work them (doctors.csv "
                    f"shift_types); add a doctor row with 0 shifts or allow the shift type")
     return out
 
 
-def _demand(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], groups: set[str],
-            settings: DepartmentSettings | None) -> list[Demand]:
+def _demand(sheet: Sheet | None, ck: Collector, refs: _Refs, settings: DepartmentSettings | None) -> list[Demand]:
     out: list[Demand] = []
     if sheet is None:
         return out
@@ -305,14 +342,10 @@ def _demand(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], 
         day = ck.cell(sheet, i, r, "day", _day_or_date(True), accepted_day, required=True)
         if isinstance(day, date) and settings is not None and not settings.period.contains(day):
             ck.warn(sheet.source, i, "day", r["day"], "is outside the reference period; the row is kept but not used")
-        code = ck.cell(sheet, i, r, "shift_type", p_id, "a shift type code", required=True)
-        if code is not BAD:
-            if code not in types:
-                ck.add(sheet.source, i, "shift_type", code, f"unknown shift type; accepted: {', '.join(types)}")
-                code = BAD
-            elif not types[code].clinical:
-                ck.add(sheet.source, i, "shift_type", code, "is not clinical; demand is for clinical shift types only")
-                code = BAD
+        code = refs.code(ck, sheet, i, r, required=True)
+        if refs.clinical(code) is False:
+            ck.add(sheet.source, i, "shift_type", code, "is not clinical; demand is for clinical shift types only")
+            code = BAD
         minimum = ck.cell(sheet, i, r, "minimum", p_int(0, 1000), "a whole number of doctors 0..1000", required=True)
         ideal = ck.cell(sheet, i, r, "ideal", p_int(0, 1000), "a whole number >= minimum (blank = minimum)")
         if ideal is None:
@@ -321,8 +354,8 @@ def _demand(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], 
             ck.add(sheet.source, i, "ideal", r["ideal"], f"is below the minimum {minimum}; give a number >= minimum")
             ideal = BAD
         group = ck.cell(sheet, i, r, "group", p_id, "a group of doctors.csv or blank")
-        if group not in (None, BAD) and group not in groups:
-            ck.add(sheet.source, i, "group", group, f"unknown group; groups: {', '.join(sorted(groups)) or 'none'}")
+        if group not in (None, BAD) and refs.groups is not None and group not in refs.groups:
+            ck.add(sheet.source, i, "group", group, f"unknown group; groups: {', '.join(sorted(refs.groups)) or 'none'}")
             group = BAD
         gmin = ck.cell(sheet, i, r, "group_minimum", p_int(1, 1000), "a whole number 1..minimum (blank = 1)")
         if gmin not in (None, BAD) and group is None:
@@ -341,22 +374,13 @@ def _demand(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], 
     return out
 
 
-def _doctor_ref(ck: Collector, sheet: Sheet, i: int, r: dict[str, str], known: set[str]):
-    did = ck.cell(sheet, i, r, "doctor_id", p_id, "a doctor_id of doctors.csv", required=True)
-    if did is not BAD and did not in known:
-        ck.add(sheet.source, i, "doctor_id", did, "unknown doctor_id; it is not in doctors.csv")
-        return BAD
-    return did
-
-
-def _requests(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], known: set[str],
-              doctors: Mapping[str, Doctor]) -> list[Request]:
+def _requests(sheet: Sheet | None, ck: Collector, refs: _Refs) -> list[Request]:
     out: list[Request] = []
     if sheet is None:
         return out
     seen: dict[tuple, int] = {}
     for i, r in sheet.rows:
-        did = _doctor_ref(ck, sheet, i, r, known)
+        did = refs.doctor(ck, sheet, i, r)
         start = ck.cell(sheet, i, r, "start_date", p_date, DATE_ACC, required=True)
         end = ck.cell(sheet, i, r, "end_date", p_date, DATE_ACC + " (blank = start_date)")
         if end is None:
@@ -365,15 +389,12 @@ def _requests(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType]
             ck.add(sheet.source, i, "end_date", r["end_date"], f"is before start_date {start}; give a date on or after it")
             end = BAD
         kind = ck.cell(sheet, i, r, "kind", p_choice(_KINDS), "one of " + ", ".join(_KINDS), required=True)
-        code = ck.cell(sheet, i, r, "shift_type", p_id, "a shift type code (WORK only) or blank")
+        code = refs.code(ck, sheet, i, r, required=False, accepted="a shift type code (WORK only) or blank")
         if code not in (None, BAD):
             if kind not in (BAD, "WORK"):
                 ck.add(sheet.source, i, "shift_type", code, "is only for WORK requests; leave it blank")
                 code = BAD
-            elif code not in types:
-                ck.add(sheet.source, i, "shift_type", code, f"unknown shift type; accepted: {', '.join(types)}")
-                code = BAD
-            elif did in doctors and not doctors[did].may_work(code):
+            elif did in refs.doctors and not refs.doctors[did].may_work(code):
                 ck.add(sheet.source, i, "shift_type", code, f"{did} may not work {code} shifts (doctors.csv shift_types)")
                 code = BAD
         weight = ck.cell(sheet, i, r, "weight", p_int(1, 1000), "a whole number 1..1000 (blank = 1)", default=1)
@@ -385,23 +406,19 @@ def _requests(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType]
     return out
 
 
-def _commitments(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], known: set[str]) -> list[Commitment]:
+def _commitments(sheet: Sheet | None, ck: Collector, refs: _Refs) -> list[Commitment]:
     out: list[Commitment] = []
     if sheet is None:
         return out
     seen: dict[tuple, int] = {}
     for i, r in sheet.rows:
-        did = _doctor_ref(ck, sheet, i, r, known)
+        did = refs.doctor(ck, sheet, i, r)
         day = ck.cell(sheet, i, r, "day", _day_or_date(False), "a day name Mon..Sun or a date YYYY-MM-DD", required=True)
         what = ck.cell(sheet, i, r, "what", p_choice(_WHATS), "one of " + ", ".join(_WHATS), required=True)
-        code = ck.cell(sheet, i, r, "shift_type", p_id, "a non-clinical shift type code or blank")
-        if code not in (None, BAD):
-            if code not in types:
-                ck.add(sheet.source, i, "shift_type", code, f"unknown shift type; accepted: {', '.join(types)}")
-                code = BAD
-            elif types[code].clinical:
-                ck.add(sheet.source, i, "shift_type", code, "is clinical; a commitment is rostered as a non-clinical shift type")
-                code = BAD
+        code = refs.code(ck, sheet, i, r, required=False, accepted="a non-clinical shift type code or blank")
+        if refs.clinical(code):
+            ck.add(sheet.source, i, "shift_type", code, "is clinical; a commitment is rostered as a non-clinical shift type")
+            code = BAD
         if BAD not in (did, day) and not unique_key(ck, sheet, i, (did, day), seen, "doctor_id and day"):
             continue
         if BAD not in (did, day, what, code):
@@ -409,18 +426,15 @@ def _commitments(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftTy
     return out
 
 
-def _rota(sheet: Sheet | None, ck: Collector, types: Mapping[str, ShiftType], known: set[str]) -> list[RotaEntry]:
+def _rota(sheet: Sheet | None, ck: Collector, refs: _Refs) -> list[RotaEntry]:
     out: list[RotaEntry] = []
     if sheet is None:
         return out
     seen: dict[tuple, int] = {}
     for i, r in sheet.rows:
-        did = _doctor_ref(ck, sheet, i, r, known)
+        did = refs.doctor(ck, sheet, i, r)
         day = ck.cell(sheet, i, r, "date", p_date, DATE_ACC + " (the date the shift starts)", required=True)
-        code = ck.cell(sheet, i, r, "shift_type", p_id, "a shift type code", required=True)
-        if code is not BAD and code not in types:
-            ck.add(sheet.source, i, "shift_type", code, f"unknown shift type; accepted: {', '.join(types)}")
-            code = BAD
+        code = refs.code(ck, sheet, i, r, required=True)
         if BAD in (did, day, code):
             continue
         if unique_key(ck, sheet, i, (did, day, code), seen, "doctor_id, date and shift_type"):
@@ -438,17 +452,21 @@ def read_department_full(folder: str | Path) -> DepartmentRead:
         raise RotaccError(f"department folder {folder} does not exist or is not a folder")
     ck = Collector()
     settings = _settings(read_toml(folder, MARKER, ck), ck)
-    types_list = parse_shift_types(read_table(folder, SHIFT_TYPES, ck), ck)
-    types = {t.code: t for t in types_list}
-    doctors, known = _doctors(read_table(folder, DOCTORS, ck), ck, types)
-    by_id = {d.doctor_id: d for d in doctors}
-    if not known and not any(p.source == DOCTORS.file for p in ck.problems):
+    types_sheet = read_table(folder, SHIFT_TYPES, ck)
+    types_list = parse_shift_types(types_sheet, ck)
+    codes = _known(types_sheet, "shift_type")
+    doctors_sheet = read_table(folder, DOCTORS, ck)
+    doctors = _doctors(doctors_sheet, ck, codes)
+    doctor_ids = _known(doctors_sheet, "doctor_id")
+    if doctors_sheet is not None and not doctor_ids and not any(p.source == DOCTORS.file for p in ck.problems):
         ck.add(DOCTORS.file, None, None, None, "has no doctors; give at least one row")
-    quotas = _quotas(read_table(folder, QUOTAS, ck), ck, types, doctors, known)
-    demand = _demand(read_table(folder, DEMAND, ck), ck, types, {d.group for d in doctors}, settings)
-    requests = _requests(read_table(folder, REQUESTS, ck), ck, types, known, by_id)
-    commitments = _commitments(read_table(folder, COMMITMENTS, ck), ck, types, known)
-    rota = _rota(read_table(folder, ROTA, ck), ck, types, known)
+    refs = _Refs({t.code: t for t in types_list}, codes, {d.doctor_id: d for d in doctors}, doctor_ids,
+                 _known(doctors_sheet, "group"))
+    quotas = _quotas(read_table(folder, QUOTAS, ck), ck, refs)
+    demand = _demand(read_table(folder, DEMAND, ck), ck, refs, settings)
+    requests = _requests(read_table(folder, REQUESTS, ck), ck, refs)
+    commitments = _commitments(read_table(folder, COMMITMENTS, ck), ck, refs)
+    rota = _rota(read_table(folder, ROTA, ck), ck, refs)
     for f in sorted(folder.glob("*.csv")):
         if f.stem not in {t.name for t in TABLES}:
             ck.warn(f.name, None, None, None, f"unknown file ignored; the files are {', '.join(t.file for t in TABLES)}")
@@ -473,7 +491,9 @@ def read_rota_file(path: str | Path, department: Department) -> tuple[RotaEntry,
     except UnicodeDecodeError as err:
         raise RotaccError(f"rota file {path} is not UTF-8 text ({err})") from None
     sheet = read_csv_text(text, path.name, ROTA, ck)
-    rota = _rota(sheet, ck, department.shift_type_by_code, set(department.doctor_by_id))
+    refs = _Refs(department.shift_type_by_code, set(department.shift_type_by_code), department.doctor_by_id,
+                 set(department.doctor_by_id), set(department.groups))
+    rota = _rota(sheet, ck, refs)
     ck.raise_if_any(f"rota file {path}")
     return tuple(rota)
 

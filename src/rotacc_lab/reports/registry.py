@@ -33,7 +33,8 @@ class ReportSpec:
     """One registered report.
 
     ``source`` says what the function takes first: ``"snapshot"`` (a
-    ``PracticeSnapshot``) or ``"alerts"`` (the rows of ``Workspace.list_alerts``).
+    ``PracticeSnapshot``), ``"alerts"`` (the rows of ``Workspace.list_alerts``) or
+    ``"department"`` (a ``departments.Department``; these live in ``DEPARTMENT_REPORTS``).
     ``summary`` turns the frame into scalar notes shown under the table.
     """
 
@@ -42,7 +43,7 @@ class ReportSpec:
     chart: Callable[[pl.DataFrame], Any] | None
     description: str
     summary: Callable[[pl.DataFrame], Mapping[str, object]] | None = None
-    source: Literal["snapshot", "alerts"] = "snapshot"
+    source: Literal["snapshot", "alerts", "department"] = "snapshot"
 
 
 @dataclass(frozen=True)
@@ -128,19 +129,55 @@ REPORTS: dict[str, ReportSpec] = {
 }
 
 
-def report_names() -> list[str]:
-    """Registered report names in registry order."""
-    return list(REPORTS)
+def _department_reports() -> dict[str, ReportSpec]:
+    from .department_pool import (
+        department_pool_chart,
+        department_pool_weekly_chart,
+        pool_summary,
+        report_department_pool,
+        report_department_pool_weekly,
+    )
+
+    return {
+        spec.name: spec
+        for spec in (
+            ReportSpec(
+                "department-pool",
+                report_department_pool,
+                department_pool_chart,
+                "Department: shifts owed per shift type (quotas pro rata, less leave) against the period's demand.",
+                summary=pool_summary,
+                source="department",
+            ),
+            ReportSpec(
+                "department-pool-weekly",
+                report_department_pool_weekly,
+                department_pool_weekly_chart,
+                "Department: the pool against demand per week and shift type.",
+                source="department",
+            ),
+        )
+    }
+
+
+#: reports of department workspaces (docs/departments.md); not part of a practice's bundle
+DEPARTMENT_REPORTS: dict[str, ReportSpec] = _department_reports()
+
+
+def report_names(kind: str = "practice") -> list[str]:
+    """Registered report names of a kind of workspace (``practice`` or ``department``), in registry order."""
+    return list(DEPARTMENT_REPORTS if kind == "department" else REPORTS)
 
 
 def get_report(name: str) -> ReportSpec:
     """The spec registered under ``name``; an unknown name raises ``ReportError`` listing the valid ones."""
-    try:
-        return REPORTS[name]
-    except KeyError:
+    found = REPORTS.get(name) or DEPARTMENT_REPORTS.get(name)
+    if found is None:
         raise ReportError(
-            f"report {name!r} is not known; valid names: {', '.join(REPORTS)} (or 'all')"
-        ) from None
+            f"report {name!r} is not known; valid names: {', '.join(REPORTS)} (or 'all'); "
+            f"for departments: {', '.join(DEPARTMENT_REPORTS)}"
+        )
+    return found
 
 
 def check_within_data(snapshot: PracticeSnapshot, start: date, end: date) -> None:
