@@ -129,3 +129,18 @@ def test_demo_builds_the_department_beside_the_practice(tmp_path):
     assert path == tmp_path / "demo-department.duckdb" and path.is_file()
     assert "pool versus demand" in said[1] and "375 clinical shifts owed" in said[1]
     build_demo_department(tmp_path, said.append)  # a second run starts afresh
+
+
+def test_rules_lists_every_rule_with_the_workspace_overrides(tmp_path):
+    from rotacc_lab.rostering.rules import RULES
+
+    out = run("rules").output
+    assert all(rid in out for rid in RULES) and "max_consecutive = 4 nights" in out
+    toml = ("[department]\nname = 'T'\n[reference_period]\nstart = 2026-11-30\n"
+            "[rules]\nconsecutive_nights = 3\nweekly_rest = false\n")
+    ws = tmp_path / "t.duckdb"
+    assert run("import", ws, write_department(tmp_path / "t", department_toml=toml)).exit_code == 0
+    rows = {r["rule"]: r for r in json.loads(run("rules", ws, "--json").output)}
+    assert rows["consecutive_nights"]["limits"] == {"max_consecutive": 3}
+    assert rows["weekly_rest"]["enabled"] is False and rows["shift_length"]["limits"] == {"max_hours": 13}
+    assert run("rules", tmp_path / "none.duckdb").exit_code == 2

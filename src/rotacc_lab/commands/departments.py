@@ -170,3 +170,31 @@ def register(app: typer.Typer) -> None:
         else:
             typer.echo(render_check(dept, result), nl=False)
         raise typer.Exit(code=0 if result.compliant else 1)
+
+    @app.command("rules")
+    def rules_cmd(
+        workspace: Optional[Path] = typer.Argument(None, help="a department workspace: show its limits "
+                                                   "(default: the contract's)"),
+        as_json: bool = typer.Option(False, "--json", help="print the rules as JSON"),
+    ) -> None:
+        """List the contract safety rules: id, limits (with a workspace's overrides), source."""
+        from ..departments.check import DEPARTMENT_RULES
+        from ..rostering.rules import RULES, RuleSet
+        from ..store.department_io import load_department
+
+        try:
+            rules = load_department(workspace).settings.rules if workspace is not None else RuleSet.default()
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        rows = [{"rule": r.id, "enabled": r.id in rules.enabled, "summary": r.summary, "source": r.source,
+                 "limits": {p.name: rules.limits[r.id][p.name] for p in r.params},
+                 "units": {p.name: p.unit for p in r.params}} for r in RULES.values()]
+        if as_json:
+            typer.echo(json.dumps(rows, indent=2))
+            return
+        for row in rows:
+            limits = ", ".join(f"{k} = {v:g} {row['units'][k]}" for k, v in row["limits"].items())
+            state = "" if row["enabled"] else "  (switched off)"
+            typer.echo(f"{row['rule']}{state}\n    {row['summary']}\n    limits: {limits}\n    source: {row['source']}")
+        typer.echo("department rules (rotacc-lab check): " + ", ".join(DEPARTMENT_RULES))
+

@@ -253,7 +253,7 @@ def _mins(td: timedelta) -> int:
 @rule(
     "average_weekly_hours",
     "at most 48 hours a week averaged over the reference period",
-    "TCS 2016 (England) Schedule 3 para 6; Working Time Regulations 1998 reg 4",
+    "TCS 2016 (England) Schedule 03; Working Time Regulations 1998 reg 4",
     Param("max_hours", 48, "hours a week", "average weekly hours over the reference period"),
 )
 def average_weekly_hours(person: str, rota: Sequence[Assignment], ctx: Context) -> list[Violation]:
@@ -273,7 +273,7 @@ def average_weekly_hours(person: str, rota: Sequence[Assignment], ctx: Context) 
 @rule(
     "hours_in_168",
     "at most 72 hours in any 168 consecutive hours",
-    "TCS 2016 (England) Schedule 3 para 9",
+    "TCS 2016 (England) Schedule 03",
     Param("max_hours", 72, "hours", "hours worked in any 168 consecutive hours"),
     Param("window_hours", 168, "hours", "length of the sliding window", integer=True),
 )
@@ -316,7 +316,7 @@ def hours_in_168(person: str, rota: Sequence[Assignment], ctx: Context) -> list[
 @rule(
     "shift_length",
     "no shift longer than 13 hours",
-    "TCS 2016 (England) Schedule 3 para 10",
+    "TCS 2016 (England) Schedule 03",
     Param("max_hours", 13, "hours", "length of one shift"),
 )
 def shift_length(person: str, rota: Sequence[Assignment], ctx: Context) -> list[Violation]:
@@ -332,7 +332,7 @@ def shift_length(person: str, rota: Sequence[Assignment], ctx: Context) -> list[
 @rule(
     "rest_between_shifts",
     "at least 11 hours between the end of one shift and the start of the next",
-    "TCS 2016 (England) Schedule 3 para 11; Working Time Regulations 1998 reg 10",
+    "TCS 2016 (England) Schedule 03; Working Time Regulations 1998 reg 10",
     Param("min_hours", 11, "hours", "rest between consecutive shifts"),
 )
 def rest_between_shifts(person: str, rota: Sequence[Assignment], ctx: Context) -> list[Violation]:
@@ -385,7 +385,7 @@ def _runs_then_rest(rule_id: str, what: str, keep: Callable[[Assignment], bool])
 rule(
     "consecutive_long_shifts",
     "at most 4 long shifts (over 10 h) on consecutive days, then at least 48 hours rest",
-    "TCS 2016 (England) Schedule 3 para 12 (as amended 2019)",
+    "TCS 2016 (England) Schedule 03, as amended in 2019",
     Param("max_consecutive", 4, "days", "long shifts on consecutive days", integer=True),
     Param("rest_hours", 48, "hours", "rest after the longest allowed run"),
 )(_runs_then_rest("consecutive_long_shifts", "long shifts", lambda a: a.shift.long))
@@ -394,7 +394,7 @@ rule(
     "consecutive_long_evenings",
     "at most 4 long evening shifts (over 10 h, starting before 16:00, ending after 23:00) on "
     "consecutive days, then at least 48 hours rest",
-    "TCS 2016 (England) Schedule 3 para 14 (as amended 2019)",
+    "TCS 2016 (England) Schedule 03, as amended in 2019",
     Param("max_consecutive", 4, "days", "long evening shifts on consecutive days", integer=True),
     Param("rest_hours", 48, "hours", "rest after the longest allowed run"),
 )(_runs_then_rest("consecutive_long_evenings", "long evening shifts", lambda a: a.shift.long_evening))
@@ -403,7 +403,7 @@ rule(
 @rule(
     "consecutive_nights",
     "at most 4 night shifts (3 h or more between 23:00 and 06:00) in a row",
-    "TCS 2016 (England) Schedule 3 para 13 (as amended 2019)",
+    "TCS 2016 (England) Schedule 03, as amended in 2019",
     Param("max_consecutive", 4, "nights", "night shifts on consecutive days", integer=True),
 )
 def consecutive_nights(person: str, rota: Sequence[Assignment], ctx: Context) -> list[Violation]:
@@ -422,7 +422,7 @@ def consecutive_nights(person: str, rota: Sequence[Assignment], ctx: Context) ->
 @rule(
     "rest_after_nights",
     "at least 46 hours rest after any run of night shifts",
-    "TCS 2016 (England) Schedule 3 para 13",
+    "TCS 2016 (England) Schedule 03, as amended in 2019 (46 h after any run, not only 3 or 4 nights)",
     Param("min_hours", 46, "hours", "rest after the last night of a run"),
 )
 def rest_after_nights(person: str, rota: Sequence[Assignment], ctx: Context) -> list[Violation]:
@@ -446,7 +446,7 @@ def rest_after_nights(person: str, rota: Sequence[Assignment], ctx: Context) -> 
 rule(
     "consecutive_shifts",
     "at most 7 shifts on consecutive days, then at least 48 hours rest",
-    "TCS 2016 (England) Schedule 3 para 15 (as amended 2019)",
+    "TCS 2016 (England) Schedule 03, as amended in 2019",
     Param("max_consecutive", 7, "days", "days with a shift in a row", integer=True),
     Param("rest_hours", 48, "hours", "rest after the longest allowed run"),
 )(_runs_then_rest("consecutive_shifts", "shifts", lambda a: True))
@@ -455,7 +455,7 @@ rule(
 @rule(
     "weekend_frequency",
     "work on at most 1 weekend in 2 over the reference period (more than 1 in 3 is a warning)",
-    "TCS 2016 (England) Schedule 3 para 17 and Schedule 2 (weekend allowance)",
+    "TCS 2016 (England) Schedule 03; Schedule 02 (weekend allowance)",
     Param("one_in", 2, "weekends", "at most 1 worked weekend in this many", integer=True),
     Param("warning_one_in", 3, "weekends", "a warning above 1 worked weekend in this many", integer=True),
 )
@@ -487,7 +487,7 @@ def weekend_frequency(person: str, rota: Sequence[Assignment], ctx: Context) -> 
 @rule(
     "weekly_rest",
     "at least 24 h uninterrupted rest in each 7 days, or 48 h (or two of 24 h) in each 14 days",
-    "Working Time Regulations 1998 reg 11; TCS 2016 (England) Schedule 3 para 18",
+    "Working Time Regulations 1998 reg 11; TCS 2016 (England) Schedule 03",
     Param("rest_hours", 24, "hours", "uninterrupted rest in each 7 days"),
     Param("fortnight_rest_hours", 48, "hours", "uninterrupted rest in each 14 days instead"),
 )
