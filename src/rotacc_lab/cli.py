@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "scale",
     "activity",
     "departments",
+    "forecast",
 ]
 
 

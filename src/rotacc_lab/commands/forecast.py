@@ -1,0 +1,126 @@
+"""``rotacc-lab forecast WS``: forecast a workspace's activity, backtest it, turn it into cover.
+
+statsforecast (and numba, which it compiles with) is imported only when this
+command runs, never at CLI start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import RotaccError
+
+
+def _fail(err: Exception) -> typer.Exit:
+    typer.echo(f"error: {err}", err=True)
+    return typer.Exit(code=2)
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 4)
+
+
+class _Bar:
+    def __init__(self, enabled: bool):
+        self.bar = None
+        self.enabled = enabled
+
+    def __call__(self, step: int, total: int, label: str) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="backtest", unit="fit", leave=False)
+        self.bar.set_postfix_str(label)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("forecast")
+    def forecast_cmd(
+        workspace: Path = typer.Argument(..., help="workspace file holding activity series"),
+        series: Optional[str] = typer.Option(None, "--series", help="series to forecast (default: the only one)"),
+        horizon: int = typer.Option(28, "--horizon", help="days ahead, 1 to 84 (12 weeks)"),
+        model: str = typer.Option("ets", "--model", help="ets, arima, mstl or snaive (the seasonal-naive baseline)"),
+        run_backtest: bool = typer.Option(False, "--backtest", help="rolling-origin backtest of every model instead"),
+        folds: int = typer.Option(4, "--folds", help="backtest folds"),
+        per: Optional[float] = typer.Option(None, "--per", help="staffing rule: activity one person covers; adds cover"),
+        target: str = typer.Option("staff", "--target", help="staffing rule: role or shift type the cover is for"),
+        share: float = typer.Option(1.0, "--share", help="staffing rule: share of the day's activity for the target"),
+        minimum: int = typer.Option(0, "--minimum", help="staffing rule: never less than this on an open day"),
+        level: int = typer.Option(80, "--level", help="interval used for the cover bounds: 80 or 95"),
+        chart: Optional[Path] = typer.Option(None, "--chart", help="write an HTML chart of history, forecast, intervals"),
+        as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    ) -> None:
+        """Forecast daily activity with 80 % and 95 % intervals; --backtest scores the models; --per adds cover."""
+        from .. import forecast as fc
+        from ..forecast.source import load_series
+
+        try:
+            s, nation = load_series(workspace, series)
+            if run_backtest:
+                bar = _Bar(not as_json)
+                try:
+                    bt = fc.backtest(s, nation, [m for m in fc.MODELS if m != fc.BASELINE], folds=folds,
+                                     horizon=horizon, progress=bar)
+                finally:
+                    bar.close()
+                if as_json:
+                    typer.echo(json.dumps({"series": bt.series, "horizon": bt.horizon, "nation": nation,
+                                           "origins": [str(f.origin) for f in bt.folds],
+                                           "scores": [{k: (_num(v) if isinstance(v, float) else v)
+                                                       for k, v in sc.row().items()} for sc in bt.scores]},
+                                          indent=2))
+                else:
+                    typer.echo(bt.table())
+                if chart is not None:
+                    from ..forecast.chart import backtest_chart
+
+                    backtest_chart(s, bt, model).save(str(chart))
+                return
+            rule = fc.StaffingRule(target, s.name, per, share, minimum) if per is not None else None
+            if level not in (80, 95):
+                raise RotaccError(f"--level: {level!r} is not accepted; give 80 or 95")
+            f = fc.forecast_series(s, nation, model, horizon)
+            cover = {c.date: c for c in fc.cover_plan(f, [rule], level)} if rule else {}
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        if chart is not None:
+            from ..forecast.chart import forecast_chart
+
+            forecast_chart(s, f).save(str(chart))
+        rows = []
+        for r in f.rows():
+            row = {"date": r["date"].isoformat(), **{k: _num(r[k]) for k in ("mean", "lo80", "hi80", "lo95", "hi95")},
+                   "closed": r["closed"]}
+            if r["date"] in cover:
+                c = cover[r["date"]]
+                row.update({"cover": c.point, f"cover_lo{level}": c.lower, f"cover_hi{level}": c.upper})
+            rows.append(row)
+        if as_json:
+            typer.echo(json.dumps({"series": f.series, "model": f.model, "origin": f.origin.isoformat(),
+                                   "nation": nation, "rule": rule.describe() if rule else None, "days": rows},
+                                  indent=2))
+            return
+        typer.echo(f"{f.series}: {f.model} forecast from {f.origin} ({nation} bank holidays)"
+                   + (f"; cover of {target} = ceil({share:g} x activity / {per:g}), at least {minimum}" if rule else ""))
+        head = f"{'date':<12}{'day':<5}{'mean':>9}{'80% low':>9}{'80% high':>9}{'95% low':>9}{'95% high':>9}"
+        if rule:
+            head += f"{'cover':>7}{f'lo{level}':>6}{f'hi{level}':>6}"
+        typer.echo(head)
+        for row, r in zip(rows, f.rows()):
+            line = (f"{row['date']:<12}{r['date'].strftime('%a'):<5}"
+                    + "".join(f"{row[k]:>9.1f}" for k in ("mean", "lo80", "hi80", "lo95", "hi95")))
+            if rule:
+                line += f"{row['cover']:>7}{row[f'cover_lo{level}']:>6}{row[f'cover_hi{level}']:>6}"
+            typer.echo(line + ("  closed" if row["closed"] else ""))
