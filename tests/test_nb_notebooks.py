@@ -13,6 +13,7 @@ parameters must match).
 from __future__ import annotations
 
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -142,6 +143,8 @@ def test_batch_reports_isolates_a_failing_pair(runs: dict) -> None:
     assert "Harbour Lane Medical Practice: March 2026" in html
     assert html.count('class="rotacc-chart"') >= 5
     assert (runs["batch_dir"] / "missing-2026-03.ipynb").exists()
+    assert stat.S_IMODE(runs["batch_dir"].stat().st_mode) == 0o700  # private whatever the umask
+    assert {stat.S_IMODE(p.stat().st_mode) for p in runs["batch_dir"].iterdir()} == {0o600}
     assert not (runs["batch_dir"] / "missing-2026-03.html").exists()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -104,6 +105,7 @@ def test_results_files_round_trip(serial, tmp_path: Path) -> None:
     assert_frame_equal(pl.read_parquet(main), serial.results)
     assert_frame_equal(pl.read_parquet(side), serial.partners)
     assert side.name == "r.partners.parquet"
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (db, main, side)} == {0o600}  # private whatever the umask
 
 
 def test_out_refuses_a_workspace_file(serial, spec_path: Path) -> None:

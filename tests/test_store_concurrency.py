@@ -139,3 +139,48 @@ def test_branch_is_isolated(workspace: Workspace, tmp_path: Path) -> None:
     assert changed.settings.practice_name == "What if" and 1 not in {s.shift_id for s in changed.shifts}
     with pytest.raises(RotaccError, match="already exists"):
         workspace.branch(tmp_path / "whatif.duckdb")
+
+
+READER_LOOP = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from rotacc_lab.errors import WorkspaceBusy
+    from rotacc_lab.store import Workspace
+    path, stop = Path(sys.argv[1]), Path(sys.argv[2])
+    reads = busy = 0
+    print("READY", flush=True)
+    while not stop.exists():
+        try:
+            Workspace(path, read_only=True).load_snapshot()
+            reads += 1
+        except WorkspaceBusy:
+            busy += 1
+    print(reads, busy, flush=True)
+    """
+)
+
+
+def test_a_writer_is_not_starved_by_readers_in_tight_loops(workspace: Workspace, tmp_path: Path, monkeypatch) -> None:
+    """Three processes read as fast as they can; every write still gets in (readers yield to a waiting writer)."""
+    monkeypatch.setenv("ROTACC_BUSY_TIMEOUT", "10")
+    stop = tmp_path / "stop"
+    readers = [subprocess.Popen([sys.executable, "-c", READER_LOOP, str(workspace.path), str(stop)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    try:
+        for r in readers:
+            assert r.stdout.readline().strip() == "READY", r.stderr.read()
+        written = 0
+        for _ in range(10):  # 20 write transactions: add a shift, then take it away again
+            with workspace.transaction("writer") as tx:
+                (sid,) = tx.insert_shifts([Shift(None, "P02", date(2026, 4, 7))])
+            with workspace.transaction("writer") as tx:
+                tx.delete_shifts([sid])
+            written += 2
+    finally:
+        stop.write_text("")
+        outs = [r.communicate(timeout=60) for r in readers]
+    counts = [tuple(map(int, out.split())) for out, _ in outs]
+    assert written == 20
+    assert all(reads > 0 for reads, _ in counts), counts  # the readers were really reading meanwhile
+    assert not list(workspace.path.parent.glob(f".{workspace.path.name}.write-intent-*"))  # markers are removed

@@ -179,3 +179,94 @@ def test_a_lost_run_is_refused_at_commit_in_process(workspace):
     with pytest.raises(RunLost, match=f"run {rid} belongs to process 1 on some-other-host, not to this process"):
         with workspace.transaction("me") as tx:
             check_owner(tx, rid)
+
+
+# --------------------------------------------------------------------------- killed imports leave nothing behind
+
+IMPORT_AND_PAUSE = """
+    import sys
+    from rotacc_lab.store import importer
+
+    real = importer._replace_practice
+    where = sys.argv[3]
+
+    def paused(con, snap, actor, source):
+        if where == "before-write":
+            print("PAUSED", flush=True)
+            sys.stdin.readline()
+        real(con, snap, actor, source)
+        if where == "after-write":
+            print("PAUSED", flush=True)
+            sys.stdin.readline()
+
+    importer._replace_practice = paused
+    importer.import_source(sys.argv[1], sys.argv[2])
+    print("DONE", flush=True)
+"""
+
+
+def _hidden(ws_path: Path) -> list[str]:
+    return sorted(p.name for p in ws_path.parent.iterdir() if p.name.startswith(f".{ws_path.name}."))
+
+
+@pytest.mark.parametrize("where", ["before-write", "after-write"])
+def test_kill_9_during_import_leaves_nothing_after_the_next_command(workspace, tiny_folder, where):
+    before = workspace.path.read_bytes()
+    child = Child(IMPORT_AND_PAUSE, str(workspace.path), str(tiny_folder), where)
+    child.wait_for("PAUSED")
+    hidden = _hidden(workspace.path)
+    assert any(".import-" in n for n in hidden), hidden
+    assert all(stat_mode(workspace.path.parent / n) == 0o600 for n in hidden)  # never world-readable
+    # while the importer lives, its copy is in use and is left alone
+    assert runner.invoke(app, ["runs", str(workspace.path)]).exit_code == 0
+    assert _hidden(workspace.path) == hidden
+    child.kill9()
+    assert _hidden(workspace.path) == hidden and workspace.path.read_bytes() == before
+    res = runner.invoke(app, ["status", str(workspace.path), "--start", "2026-01-05", "--as-of", "2026-01-30"])
+    assert res.exit_code == 0, res.output
+    assert _hidden(workspace.path) == []
+    assert workspace.path.read_bytes() == before
+
+
+def test_an_import_into_a_new_workspace_sweeps_its_own_killed_predecessor(tmp_path, tiny_folder):
+    target = tmp_path / "new.duckdb"
+    child = Child(IMPORT_AND_PAUSE, str(target), str(tiny_folder), "after-write")
+    child.wait_for("PAUSED")
+    child.kill9()
+    assert not target.exists() and _hidden(target)
+    res = runner.invoke(app, ["import", str(target), str(tiny_folder)])
+    assert res.exit_code == 0, res.output
+    assert _hidden(target) == [] and Workspace.open(target).load_snapshot().clinicians
+
+
+def stat_mode(path: Path) -> int:
+    return os.stat(path).st_mode & 0o777
+
+
+def test_only_dead_owners_on_this_host_are_swept(workspace):
+    from rotacc_lab.store import leftovers
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    dead_pid = int(gone.stdout)
+    me = processes.current()
+    d, name = workspace.path.parent, workspace.path.name
+    files = {
+        "old-format, dead": f".{name}.import-{dead_pid}.tmp",
+        "old-format wal, dead": f".{name}.import-{dead_pid}.tmp.wal",
+        "dead": f".{name}.import-{processes.ProcessId(me.host, dead_pid, 0.0).token()}.tmp",
+        "reused pid": f".{name}.branch-{processes.ProcessId(me.host, me.pid, me.started - 3600).token()}.tmp",
+        "dead writer intent": f".{name}.write-intent-{processes.ProcessId(me.host, dead_pid, 0.0).token()}-7",
+        "mine": f".{name}.import-{me.token()}.tmp",
+        "other host": f".{name}.import-elsewhere.example-{dead_pid}-0.tmp",
+        "other workspace": f".other.duckdb.import-{dead_pid}.tmp",
+        "not ours": f".{name}.notes",
+    }
+    for f in files.values():
+        (d / f).write_bytes(b"x")
+    (d / f".{name}.import-{dead_pid}.tmp.tmp").mkdir()  # DuckDB's spill folder of the dead copy
+    removed = {p.name for p in leftovers.sweep(workspace.path)}
+    expected = {files[k] for k in ("old-format, dead", "old-format wal, dead", "dead", "reused pid",
+                                   "dead writer intent")} | {f".{name}.import-{dead_pid}.tmp.tmp"}
+    assert removed == expected
+    assert {p.name for p in d.iterdir()} >= {files[k] for k in ("mine", "other host", "other workspace", "not ours")}

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import TINY_FILES, write_practice_folder
-from rotacc_lab.errors import ValidationError
+from rotacc_lab.errors import RotaccError, ValidationError
 from rotacc_lab.store import Workspace, export_folder, export_xlsx, import_source, read_source
 
 
@@ -302,7 +302,7 @@ def test_crash_during_write_leaves_workspace_untouched(workspace: Workspace, tmp
     monkeypatch.setattr(importer, "_replace_practice", half_then_crash)
     folder = write_practice_folder(tmp_path / "v2", **edit("clinicians.csv", "Dr Ada Partner", "Dr Ada Renamed"))
     before = sha(workspace.path)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(RotaccError, match=r"cannot import into .*practice\.duckdb: disk full"):
         import_source(workspace.path, folder)
     assert sha(workspace.path) == before
     assert not [p for p in workspace.path.parent.iterdir() if p.name.startswith(".")]

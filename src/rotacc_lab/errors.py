@@ -5,7 +5,9 @@ The CLI, notebooks and dashboards catch ``RotaccError`` and show ``str(err)``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 
 class RotaccError(Exception):
@@ -40,6 +42,18 @@ class ValidationError(RotaccError, ValueError):
         lines = [f"{len(self.problems)} problem(s) in {context}; nothing was written:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+@contextmanager
+def os_errors_as(what: str) -> Iterator[None]:
+    """Turn an ``OSError`` in the block into ``RotaccError("what: reason")`` (a full disk, a folder
+    that cannot be written); a ``RotaccError`` that is also an ``OSError`` passes unchanged."""
+    try:
+        yield
+    except OSError as err:
+        if isinstance(err, RotaccError):
+            raise
+        raise RotaccError(f"{what}: {err.strerror or err}") from None
 
 
 class WorkspaceNotFound(RotaccError, FileNotFoundError):

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from .errors import RotaccError
+from .private import make_private_dir, reserve_private, write_private_text
 
 if TYPE_CHECKING:  # heavy imports only for type checkers
     import polars as pl
@@ -265,7 +266,7 @@ def validate_out_dir(out_dir: object, param: str = "out_dir") -> Path:
         raise ParameterError(f"{param}: {str(out_dir)!r} exists and is not a folder")
     if not path.exists() and not path.parent.is_dir():
         raise ParameterError(f"{param}: the parent folder of {str(out_dir)!r} does not exist")
-    path.mkdir(exist_ok=True)
+    make_private_dir(path)
     return path
 
 
@@ -750,7 +751,7 @@ def execute_notebook(notebook: str | Path, output: str | Path, parameters: Mappi
     from papermill.exceptions import PapermillExecutionError
 
     src = Path(notebook) if Path(notebook).suffix == ".ipynb" and Path(notebook).exists() else notebook_path(str(notebook))
-    out = Path(output)
+    out = reserve_private(output)  # papermill truncates the file, which keeps its private mode
     try:
         pm.execute_notebook(str(src), str(out), parameters=dict(parameters), progress_bar=False,
                             execution_timeout=timeout, cwd=str(cwd) if cwd else None, log_output=False,
@@ -828,7 +829,7 @@ def export_html(executed: str | Path, html_path: str | Path | None = None) -> Pa
 
         head_end = body.index("</head>")
         body = body[:head_end] + f'<script type="module">{vega_bundle()}</script>' + body[head_end:]
-    out.write_text(body, encoding="utf-8")
+    write_private_text(out, body)
     return out
 
 
@@ -841,8 +842,7 @@ def run_monthly_report(workspace: str | Path, month: str, out_dir: str | Path, *
     Raises :class:`NotebookFailed` when the notebook raised (bad parameters
     included: the message carries the notebook's own error).
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_private_dir(out_dir)
     stem = name or f"{Path(str(workspace)).stem}-{month}"
     executed = execute_notebook("monthly_report", out / f"{stem}.ipynb",
                                 {"workspace": str(Path(str(workspace)).resolve()), "month": str(month)},

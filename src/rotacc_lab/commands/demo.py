@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from ..errors import RotaccError
+from ..private import make_private_dir
 
 #: the demo practice's rota year (its data covers 2026-2027)
 DEMO_START = date(2026, 1, 5)
@@ -42,7 +43,7 @@ def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = Tru
     from ..store import Workspace, import_source
     from .generation import _optimiser_settings, _Progress
 
-    out.mkdir(parents=True, exist_ok=True)
+    make_private_dir(out)
     ws_path = out / "demo.duckdb"
     for stale in (ws_path, ws_path.with_name(ws_path.name + ".wal")):
         if stale.exists():

@@ -20,6 +20,7 @@ from typing import Sequence
 import typer
 
 from ..errors import RotaccError
+from ..private import make_private_dir
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def run_batch(workspaces: Sequence[Path], months: Sequence[str], out: Path, *, t
 
     from ..notebook_support import NotebookFailed, run_monthly_report
 
-    out.mkdir(parents=True, exist_ok=True)
+    make_private_dir(out)
     pairs = [(ws, stem, m) for ws, stem in zip(workspaces, output_stems(workspaces)) for m in months]
     results: list[PairResult] = []
     bar = tqdm(pairs, unit="report", desc="batch-reports", file=sys.stderr, disable=not show_progress)

@@ -24,6 +24,7 @@ import typer
 
 from ..dates import require_date
 from ..errors import RotaccError
+from ..private import open_private, write_private_text
 
 if TYPE_CHECKING:  # polars and the report registry (with Altair) load only when a report runs
     import polars as pl
@@ -106,7 +107,8 @@ def write_xlsx(result: ReportResult, path: Path) -> None:
         notes = wb.create_sheet("notes")
         for k, v in result.notes.items():
             append_text_safe(notes, [k, str(v) if not isinstance(v, (int, float)) else v])
-    wb.save(path)
+    with open_private(path, "wb") as fh:
+        wb.save(fh)
 
 
 def emit(result: ReportResult, fmt: str, out: Path | None) -> None:
@@ -132,7 +134,7 @@ def emit(result: ReportResult, fmt: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_private_text(out, text)
         typer.echo(f"wrote {out}", err=True)
 
 

@@ -16,6 +16,7 @@ import typer
 
 from ..dates import DateError, parse_optional_date
 from ..errors import RotaccError
+from ..private import write_private_bytes
 
 T = TypeVar("T")
 
@@ -313,7 +314,7 @@ def register(app: typer.Typer) -> None:
 
         text = _run(go)
         try:
-            out.write_bytes(text.encode("utf-8"))
+            write_private_bytes(out, text.encode("utf-8"))
         except OSError as err:
             raise _fail(RotaccError(f"cannot write {out}: {err.strerror}"))
         typer.echo(f"wrote {out} ({text.count('BEGIN:VEVENT')} events)")

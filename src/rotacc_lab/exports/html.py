@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from functools import lru_cache
 
+from ..private import write_private_text
+
 if TYPE_CHECKING:  # the registry imports this module lazily; avoid an import cycle
     from ..reports.registry import ReportResult
 
@@ -160,5 +162,5 @@ def render_bundle(
 def write_bundle(path: str | Path, results: Iterable[ReportResult], title: str, subtitle: str = "") -> Path:
     """Render ``results`` with ``render_bundle`` and write the file (UTF-8); returns the path."""
     out = Path(path)
-    out.write_text(render_bundle(list(results), title, subtitle), encoding="utf-8")
+    write_private_text(out, render_bundle(list(results), title, subtitle))
     return out

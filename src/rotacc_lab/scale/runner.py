@@ -38,6 +38,7 @@ from tqdm import tqdm
 
 from ..domain import PracticeSnapshot
 from ..errors import RotaccError
+from ..private import open_private, private_umask
 from .spec import OUT_FORMATS, SpecError, SweepSpec, TaskSpec, check_out_path
 from .tasks import PARTNER_SCHEMA, RESULT_SCHEMA, VOLATILE_COLUMNS, TaskResult, error_result, pack_snapshot, run_task
 
@@ -313,10 +314,12 @@ def write_results(result: SweepResult, path: str | Path) -> list[Path]:
     fmt = OUT_FORMATS[path.suffix.lower()]
     if fmt == "parquet":
         partners = path.with_name(path.stem + ".partners.parquet")
-        result.results.write_parquet(path)
-        result.partners.write_parquet(partners)
+        for frame, file in ((result.results, path), (result.partners, partners)):
+            with open_private(file, "wb") as fh:
+                frame.write_parquet(fh)
         return [path, partners]
-    con = duckdb.connect(str(path))
+    with private_umask():
+        con = duckdb.connect(str(path))
     try:
         tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if "meta" in tables and "shifts" in tables:

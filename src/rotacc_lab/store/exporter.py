@@ -18,6 +18,7 @@ from typing import Any
 
 from ..domain import PracticeSnapshot, Weekday
 from ..errors import RotaccError
+from ..private import make_private_dir, open_private, write_private_text
 from .settings_io import render_toml, to_flat
 from .source import TABLES
 from .workspace import Workspace
@@ -81,16 +82,16 @@ def write_folder(snap: PracticeSnapshot, folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise RotaccError(f"export folder {folder} is a file; give a folder path")
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_dir(folder)
     written = [folder / "settings.toml"]
-    written[0].write_text(render_toml(snap.settings), encoding="utf-8", newline="\n")
+    write_private_text(written[0], render_toml(snap.settings), newline="\n")
     for table, rows in table_rows(snap).items():
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(_columns(table))
         w.writerows([[_text(v) for v in r] for r in rows])
         path = folder / f"{table}.csv"
-        path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+        write_private_text(path, buf.getvalue(), newline="")
         written.append(path)
     return written
 
@@ -131,5 +132,6 @@ def write_xlsx(snap: PracticeSnapshot, path: str | Path) -> Path:
         sheet.append(_columns(table))
         for r in rows:
             append_text_safe(sheet, [_cell(v) for v in r])
-    wb.save(path)
+    with open_private(path, "wb") as fh:
+        wb.save(fh)
     return path

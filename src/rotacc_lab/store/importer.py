@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +27,12 @@ import duckdb
 import pyarrow as pa
 
 from ..domain import PracticeSnapshot
-from ..errors import Problem
+from ..errors import Problem, RotaccError, os_errors_as
+from ..private import copy_private, private_umask
+from . import leftovers
 from .settings_io import to_json_values
 from .source import read_source_full
-from .workspace import Workspace, _shift_table, _write_settings, to_json
+from .workspace import Workspace, _shift_table, _write_settings, to_json, workspace_path
 
 #: practice tables, children before parents (deletion order)
 PRACTICE_TABLES_CHILD_FIRST = (
@@ -219,35 +222,40 @@ def import_source(workspace: str | Path, source: str | Path, actor: str = "cli")
     Raises :class:`~rotacc_lab.errors.ValidationError` listing every problem; in that
     case (and on any other failure) an existing workspace file is left untouched.
     """
-    target = Path(workspace)
-    source = Path(source)
+    target = workspace_path(workspace)
+    source = workspace_path(source, "source")
+    if target.is_dir():
+        raise RotaccError(f"workspace {target} is a folder, not a workspace file; give a .duckdb file to import into")
+    if not target.parent.is_dir():
+        raise RotaccError(f"cannot import into {target}: folder {target.parent} does not exist")
     result = read_source_full(source)  # raises before anything is opened
     snap = result.snapshot
-    tmp = target.with_name(f".{target.name}.import-{os.getpid()}.tmp")
-    for leftover in (tmp, Path(f"{tmp}.wal")):
-        leftover.unlink(missing_ok=True)
+    leftovers.sweep(target)  # hidden copies left by killed imports
+    tmp = leftovers.temp_path(target, "import")
     created = not target.exists()
     with ExitStack() as stack:
         try:
-            if created:
-                Workspace.create(tmp, snap.settings)
-            else:
-                Workspace.open(target)  # upgrades an older schema before copying
-                held = stack.enter_context(Workspace(target).connect(read_only=False))
-                held.execute("CHECKPOINT")
-                with open(target, "rb") as src, open(tmp, "wb") as dst:
-                    dst.write(src.read())
-            con = duckdb.connect(str(tmp))
-            try:
-                _replace_practice(con, snap, actor, source)
-                version = int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
-            finally:
-                con.close()
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
-            raise
+            with os_errors_as(f"cannot import into {target}"):
+                if created:
+                    Workspace.create(tmp, snap.settings)  # 0600
+                else:
+                    Workspace.open(target)  # upgrades an older schema before copying
+                    held = stack.enter_context(Workspace(target).connect(read_only=False))
+                    held.execute("CHECKPOINT")
+                    copy_private(target, tmp)
+                with private_umask():
+                    con = duckdb.connect(str(tmp))
+                    try:
+                        _replace_practice(con, snap, actor, source)
+                        version = int(con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
+                    finally:
+                        con.close()
+                if not created:  # the copy stayed 0600 while it was written; the workspace keeps its own mode
+                    os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+                os.replace(tmp, target)
+        finally:
+            for path in (tmp, Path(f"{tmp}.wal")):
+                path.unlink(missing_ok=True)
     counts = {
         "clinicians": len(snap.clinicians),
         "working_terms": len(snap.terms),

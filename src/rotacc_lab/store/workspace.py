@@ -3,9 +3,18 @@
 DuckDB locks a file per process and exclusively (see docs/architecture): while
 one process has it open read-write nobody else can open it at all. So every
 operation here opens a connection, does its work and closes it again, and a
-busy file is retried with exponential back-off for ``ROTACC_BUSY_TIMEOUT``
-seconds (default 10) before :class:`~rotacc_lab.errors.WorkspaceBusy` is raised
-with a message naming the file. A raw DuckDB lock error never escapes.
+busy file is retried with jittered exponential back-off for
+``ROTACC_BUSY_TIMEOUT`` seconds (default 10) before
+:class:`~rotacc_lab.errors.WorkspaceBusy` is raised with a message naming the
+file. A raw DuckDB lock error never escapes.
+
+Writers are not starved by readers: a writer that finds the file busy leaves a
+*writer-intent* marker beside it (``.WS.write-intent-...``, see
+:mod:`.leftovers`) and refreshes it while it retries; readers that see a fresh
+marker hold back before trying, so the readers' short connections drain and the
+writer gets in. Connections are opened under a ``077`` umask
+(:func:`~rotacc_lab.private.private_umask`), so the files DuckDB creates itself
+(the workspace, its ``.wal``) are private.
 
 Writes go through :meth:`Workspace.transaction`, which yields a :class:`Tx`:
 one connection, one ``BEGIN`` .. ``COMMIT`` (``ROLLBACK`` on any exception),
@@ -16,7 +25,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import random
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,8 +58,9 @@ from ..domain import (
     Weekday,
     WorkingTerm,
 )
-from ..errors import RotaccError, WorkspaceBusy, WorkspaceNotFound
-from . import migrations
+from ..errors import RotaccError, WorkspaceBusy, WorkspaceNotFound, os_errors_as
+from ..private import copy_private, open_private, private_umask
+from . import leftovers, migrations
 from .settings_io import from_json_values, to_json_values
 from .source import canonical
 
@@ -70,6 +80,42 @@ def busy_timeout() -> float:
 def _is_lock_error(err: Exception) -> bool:
     text = str(err).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+#: a writer-intent marker not refreshed for this long is ignored (its writer died or gave up)
+INTENT_FRESH_S = 2.0
+#: longest pause between a waiting writer's attempts, and a reader's (seconds)
+WRITER_MAX_DELAY = 0.1
+READER_MAX_DELAY = 0.5
+
+
+def _writer_waiting(path: Path) -> bool:
+    """Is a writer (in another thread or process) waiting for ``path``? (a fresh intent marker beside it)"""
+    prefix = leftovers.intent_prefix(path)
+    now = time.time()
+    try:
+        with os.scandir(path.parent) as it:
+            for entry in it:
+                if entry.name.startswith(prefix):
+                    try:
+                        if now - entry.stat().st_mtime < INTENT_FRESH_S:
+                            return True
+                    except FileNotFoundError:
+                        continue
+    except OSError:
+        return False
+    return False
+
+
+def workspace_path(value: object, what: str = "workspace") -> Path:
+    """``value`` as a ``Path`` (a ``str`` or ``os.PathLike``); anything else raises ``RotaccError`` naming ``what``."""
+    if isinstance(value, Path):
+        return value
+    if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes):
+        text = os.fspath(value)
+        if isinstance(text, str) and text.strip():
+            return Path(text)
+    raise RotaccError(f"{what}: {value!r} is not a file path; give the workspace file, e.g. 'practice.duckdb'")
 
 
 def _jsonable(v: Any) -> Any:
@@ -305,19 +351,20 @@ class Workspace:
     # lifecycle -------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, settings: Settings | None = None) -> "Workspace":
-        """Create a new workspace file at the current schema version (error if it exists)."""
-        path = Path(path)
+        """Create a new workspace file (``0600``) at the current schema version (error if it exists)."""
+        path = workspace_path(path)
         if path.exists():
             raise RotaccError(f"workspace {path} already exists; choose another path or import into it")
         if not path.parent.is_dir():
             raise RotaccError(f"cannot create workspace {path}: folder {path.parent} does not exist")
         try:
-            con = duckdb.connect(str(path))
-            try:
-                migrations.create_version_1(con)
-                migrations.migrate(con)
-            finally:
-                con.close()
+            with private_umask():
+                con = duckdb.connect(str(path))
+                try:
+                    migrations.create_version_1(con)
+                    migrations.migrate(con)
+                finally:
+                    con.close()
             ws = cls(path)
             ws.save_settings(settings or Settings(), actor="system", action="create")
         except BaseException:
@@ -334,11 +381,17 @@ class Workspace:
         far only adds indexes, so reading is unaffected); it is upgraded on the next
         writable open.
         """
-        path = Path(path)
+        path = workspace_path(path)
+        if not isinstance(read_only, bool):
+            raise RotaccError(f"read_only: {read_only!r} is not accepted; give True or False")
+        if path.is_dir():
+            raise RotaccError(f"workspace {path} is a folder, not a workspace file; give the .duckdb file inside it"
+                              " (or import the folder with `rotacc-lab import WORKSPACE FOLDER`)")
         if not path.is_file():
             raise WorkspaceNotFound(
                 f"workspace {path} does not exist; create it with `rotacc-lab init {path}` or `rotacc-lab import {path} SOURCE`"
             )
+        leftovers.sweep(path)  # hidden temporary files of killed imports or branches
         ws = cls(path, read_only=read_only)
         with ws.connect() as con:
             try:
@@ -361,38 +414,59 @@ class Workspace:
         ro = self.read_only if read_only is None else read_only
         if self.read_only and not ro:
             raise RotaccError(f"workspace {self.path} was opened read-only; open it writable to change it")
+        with private_umask():
+            con = self._connect_retrying(ro)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def _connect_retrying(self, ro: bool) -> duckdb.DuckDBPyConnection:
+        """Open a connection, retrying a locked file with jittered back-off for :func:`busy_timeout` seconds.
+
+        A writer that has to wait leaves a writer-intent marker (refreshed on every
+        attempt, removed when it gets in or gives up); a reader that sees a fresh
+        marker waits before its attempt, for at most half its budget, so that a
+        writer is not starved by readers in tight loops.
+        """
         budget = busy_timeout()
         start = time.monotonic()
-        delay = 0.02
+        delay = 0.01
         attempts = 0
-        while True:
-            attempts += 1
-            try:
-                con = duckdb.connect(str(self.path), read_only=ro)
-                break
-            except duckdb.ConnectionException as err:
-                # this process already holds the file with another configuration
-                if ro and "different configuration" in str(err):
-                    ro = False  # share the writable instance this process already has
-                    continue
-                last = err
-            except duckdb.IOException as err:
-                if not _is_lock_error(err):
-                    raise RotaccError(f"cannot open workspace {self.path}: {err}") from None
-                last = err
-            elapsed = time.monotonic() - start
-            if elapsed >= budget:
-                raise WorkspaceBusy(
-                    f"workspace {self.path} is busy (another process has it open); tried for {elapsed:.1f} s "
-                    f"({attempts} attempts). Close the other notebook/dashboard/command, or raise "
-                    f"ROTACC_BUSY_TIMEOUT (now {budget:g} s). DuckDB said: {str(last).splitlines()[0]}"
-                ) from None
-            time.sleep(min(delay, max(budget - elapsed, 0.0)))
-            delay = min(delay * 2, 1.0)
+        intent: Path | None = None
         try:
-            yield con
+            while True:
+                elapsed = time.monotonic() - start
+                if ro and elapsed < budget / 2 and _writer_waiting(self.path):
+                    time.sleep(random.uniform(0.005, 0.02))  # let the waiting writer in first
+                    continue
+                attempts += 1
+                try:
+                    return duckdb.connect(str(self.path), read_only=ro)
+                except duckdb.ConnectionException as err:
+                    # this process already holds the file with another configuration
+                    if ro and "different configuration" in str(err):
+                        ro = False  # share the writable instance this process already has
+                        continue
+                    last = err
+                except duckdb.IOException as err:
+                    if not _is_lock_error(err):
+                        raise RotaccError(f"cannot open workspace {self.path}: {err}") from None
+                    last = err
+                elapsed = time.monotonic() - start
+                if elapsed >= budget:
+                    raise WorkspaceBusy(
+                        f"workspace {self.path} is busy (another process has it open); tried for {elapsed:.1f} s "
+                        f"({attempts} attempts). Close the other notebook/dashboard/command, or raise "
+                        f"ROTACC_BUSY_TIMEOUT (now {budget:g} s). DuckDB said: {str(last).splitlines()[0]}"
+                    ) from None
+                if not ro:
+                    intent = _announce(self.path, intent)
+                time.sleep(min(random.uniform(0.5, 1.0) * delay, max(budget - elapsed, 0.0)))
+                delay = min(delay * 2, WRITER_MAX_DELAY if not ro else READER_MAX_DELAY)
         finally:
-            con.close()
+            if intent is not None:
+                intent.unlink(missing_ok=True)
 
     @contextmanager
     def transaction(self, actor: str) -> Iterator[Tx]:
@@ -476,15 +550,26 @@ class Workspace:
         """Copy this workspace to ``new_path`` for a what-if; the original is not modified.
 
         The file is checkpointed and copied while this process holds the write lock, so
-        no other process can change it mid-copy. The copy records its parent and time in
-        ``meta`` (``branch_parent``, ``branched_at``) and in its audit log.
+        no other process can change it mid-copy. The copy is written to a hidden
+        temporary file (``0600``) and renamed into place, so a crash never leaves a
+        half-copied branch. It records its parent and time in ``meta``
+        (``branch_parent``, ``branched_at``) and in its audit log.
         """
-        new_path = Path(new_path)
+        new_path = workspace_path(new_path, "branch path")
         if new_path.exists():
             raise RotaccError(f"cannot branch to {new_path}: the file already exists")
-        with self.connect(read_only=False) as con:
-            con.execute("CHECKPOINT")
-            shutil.copyfile(self.path, new_path)
+        if not new_path.parent.is_dir():
+            raise RotaccError(f"cannot branch to {new_path}: folder {new_path.parent} does not exist")
+        leftovers.sweep(new_path)
+        tmp = leftovers.temp_path(new_path, "branch")
+        try:
+            with os_errors_as(f"cannot branch to {new_path}"):
+                with self.connect(read_only=False) as con:
+                    con.execute("CHECKPOINT")
+                    copy_private(self.path, tmp)
+                os.replace(tmp, new_path)
+        finally:
+            tmp.unlink(missing_ok=True)
         child = Workspace.open(new_path)
         parent = str(self.path.resolve())
         with child.transaction(actor) as tx:
@@ -494,6 +579,22 @@ class Workspace:
                 tx.con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
             tx.audit("workspace", "branch", "branch", None, {"parent": parent, "branched_at": at})
         return child
+
+
+def _announce(path: Path, intent: Path | None) -> Path | None:
+    """Create (first call) or refresh this thread's writer-intent marker beside ``path``."""
+    if intent is None:
+        candidate = leftovers.intent_path(path)
+        try:
+            open_private(candidate, "wb").close()
+        except OSError:
+            return None  # a folder we cannot write to: no marker, plain retries
+        return candidate
+    try:
+        os.utime(intent)
+    except OSError:
+        pass
+    return intent
 
 
 def _write_settings(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
