@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 
 from .dates import DATE_HINT, date_reason
 from .errors import Problem, RotaccError, ValidationError
+from .private import open_private
 
 #: the columns of activity.csv
 COLUMNS = ("date", "series", "value")
@@ -214,7 +215,7 @@ def _series(name: str, values: Mapping[date, float]) -> ActivitySeries:
 def write_activity_csv(path: str | Path, series: Iterable[ActivitySeries]) -> int:
     """Write series in the import format (sorted by series then date); return the rows written."""
     n = 0
-    with Path(path).open("w", newline="", encoding="utf-8") as fh:
+    with open_private(path, "w", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(COLUMNS)
         for s in sorted(series, key=lambda s: s.name):
