@@ -133,3 +133,18 @@ def test_exports_reports_and_calendars_are_private(workspace, tmp_path, open_uma
     assert res.exit_code == 0, res.output
     assert mode(tmp_path / "cli-export") == 0o700
     assert {mode(p) for p in (tmp_path / "cli-export").iterdir()} == {0o600}
+
+
+def test_department_workspaces_and_exports_are_private(tmp_path, open_umask):
+    from _dept_helpers import DEMO_DEPARTMENT
+    from rotacc_lab.store.department_io import export_department, import_department
+
+    ws = tmp_path / "dept.duckdb"
+    import_department(ws, DEMO_DEPARTMENT)
+    assert mode(ws) == 0o600
+    os.chmod(ws, 0o640)
+    import_department(ws, DEMO_DEPARTMENT)
+    assert mode(ws) == 0o640  # a re-import keeps the mode the workspace had
+    out = tmp_path / "out"
+    export_department(ws, out)
+    assert mode(out) == 0o700 and {mode(p) for p in out.iterdir()} == {0o600}

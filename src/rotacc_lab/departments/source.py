@@ -19,6 +19,7 @@ from typing import Any, Mapping
 from ..dates import date_reason
 from ..domain import UKNation
 from ..errors import Problem, RotaccError, ValidationError
+from ..private import make_private_dir, write_private_text
 from ..rostering.rules import RuleSet
 from ..rostering.shifts import ShiftType
 from ..rostering.tables import (
@@ -538,11 +539,11 @@ def write_department_folder(d: Department, folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise RotaccError(f"{folder} exists and is not a folder; give a folder to export into")
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_dir(folder)
     out = []
     for name, text in render_department(d).items():
         path = folder / name
-        path.write_text(text, encoding="utf-8", newline="")
+        write_private_text(path, text, newline="")
         out.append(path)
     return out
 

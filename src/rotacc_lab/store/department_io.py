@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,8 @@ from ..domain import UKNation
 from ..errors import Problem, RotaccError, WorkspaceNotFound
 from ..rostering.rules import RuleSet
 from ..rostering.shifts import ShiftType
+from ..private import private_umask
+from . import leftovers
 from .workspace import Workspace
 
 KIND = "department"
@@ -156,7 +159,7 @@ TABLE_ORDER = ("department", "shift_types", "doctors", "quotas", "demand", "requ
 
 def _write_new_file(path: Path, d: Department, audit: list[tuple], data_version: int, actor: str,
                     source: Path) -> None:
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path))  # (the caller holds private_umask: the file and its .wal are 0600)
     try:
         con.execute("BEGIN")
         con.execute(schema_sql())
@@ -195,9 +198,8 @@ def import_department(workspace: str | Path, folder: str | Path, actor: str = "c
     if not target.parent.is_dir():
         raise RotaccError(f"cannot create workspace {target}: folder {target.parent} does not exist")
     created = not target.exists()
-    tmp = target.with_name(f".{target.name}.import-{os.getpid()}.tmp")
-    for leftover in (tmp, Path(f"{tmp}.wal")):
-        leftover.unlink(missing_ok=True)
+    leftovers.sweep(target)  # hidden copies left by killed imports
+    tmp = leftovers.temp_path(target, "import")
     with ExitStack() as stack:
         audit: list[tuple] = []
         version = 1
@@ -214,7 +216,10 @@ def import_department(workspace: str | Path, folder: str | Path, actor: str = "c
                 "SELECT audit_id, \"at\", actor, action, entity, entity_id, CAST(before AS VARCHAR),"
                 " CAST(after AS VARCHAR) FROM audit_log ORDER BY audit_id").fetchall()
         try:
-            _write_new_file(tmp, dept, audit, version, actor, folder)
+            with private_umask():
+                _write_new_file(tmp, dept, audit, version, actor, folder)
+            if not created:  # the new file was 0600 while written; the workspace keeps its own mode
+                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
             os.replace(tmp, target)
         except BaseException:
             tmp.unlink(missing_ok=True)
