@@ -242,6 +242,7 @@ def test_cli_forecast_json_with_cover_and_chart(activity_ws, tmp_path) -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert (out["series"], out["model"], out["origin"], out["nation"]) == ("appointments", "ets", "2025-12-31", "england")
+    assert chart.stat().st_mode & 0o777 == 0o600  # private, whatever the umask
     days = out["days"]
     assert [d["date"] for d in days][:2] == ["2026-01-01", "2026-01-02"] and len(days) == 14
     assert days[0]["closed"] and days[0]["cover"] == 0  # New Year's Day: the practice is shut

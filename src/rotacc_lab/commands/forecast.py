@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import RotaccError
+from ..private import reserve_private
 
 
 def _fail(err: Exception) -> typer.Exit:
@@ -86,7 +87,7 @@ def register(app: typer.Typer) -> None:
                 if chart is not None:
                     from ..forecast.chart import backtest_chart
 
-                    backtest_chart(s, bt, model).save(str(chart))
+                    backtest_chart(s, bt, model).save(str(reserve_private(chart)))
                 return
             rule = fc.StaffingRule(target, s.name, per, share, minimum) if per is not None else None
             if level not in (80, 95):
@@ -98,7 +99,7 @@ def register(app: typer.Typer) -> None:
         if chart is not None:
             from ..forecast.chart import forecast_chart
 
-            forecast_chart(s, f).save(str(chart))
+            forecast_chart(s, f).save(str(reserve_private(chart)))
         rows = []
         for r in f.rows():
             row = {"date": r["date"].isoformat(), **{k: _num(r[k]) for k in ("mean", "lo80", "hi80", "lo95", "hi95")},
