@@ -64,11 +64,37 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:  # pragma: no cover - exercised through the console script
+    """The console script: user errors exit 2 with ``error: ...``, never a traceback.
+
+    A command that lets an ``OSError`` or a DuckDB IO error through still gets a
+    one-line message naming the file. Anything else is a defect in rotacc-lab:
+    it is reported in one line with exit code 1 (``ROTACC_DEBUG=1`` shows the
+    traceback).
+    """
+    import os
+
     try:
         app(standalone_mode=True)
     except (RotaccError, ValueError) as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(2)
+    except OSError as err:
+        from .errors import cannot_write
+
+        name = err.filename or "a file"
+        message = cannot_write(name, err) if not isinstance(err, FileNotFoundError) or err.filename is None \
+            else f"{name} does not exist"
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(2)
+    except Exception as err:  # noqa: BLE001 - the last guard against a traceback
+        if type(err).__module__.split(".")[0] in ("duckdb", "_duckdb") and "IO Error" in str(err):
+            typer.echo(f"error: {str(err).splitlines()[0]}", err=True)
+            sys.exit(2)
+        if os.environ.get("ROTACC_DEBUG"):
+            raise
+        typer.echo(f"error: internal error in rotacc-lab ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}); "
+                   "please report it; run again with ROTACC_DEBUG=1 to see the traceback", err=True)
+        sys.exit(1)
 
 
 def fail(err: Exception) -> "typer.Exit":

@@ -30,7 +30,12 @@ class Problem:
             where += f", row {self.row}"
         if self.column:
             where += f", column {self.column}"
-        shown = "" if self.value is None else f" (value {self.value!r})"
+        if self.value is None:
+            shown = ""
+        elif len(text := repr(self.value)) > 120:  # an over-long cell: its start and its length
+            shown = f" (value {text[:60]}… ({len(str(self.value)):,} characters))"
+        else:
+            shown = f" (value {text})"
         return f"{where}: {self.message}{shown}"
 
 
@@ -53,7 +58,8 @@ def os_errors_as(what: str) -> Iterator[None]:
     except OSError as err:
         if isinstance(err, RotaccError):
             raise
-        raise RotaccError(f"{what}: {err.strerror or err}") from None
+        why = cannot_write(err.filename, err).why if err.filename else (err.strerror or err)
+        raise RotaccError(f"{what}: {why}") from None
 
 
 class WorkspaceNotFound(RotaccError, FileNotFoundError):
@@ -66,3 +72,45 @@ class WorkspaceBusy(RotaccError):
 
 class RunConflict(RotaccError):
     """A generation run overlaps a run that is still active."""
+
+
+class CannotWrite(RotaccError):
+    """A file or folder could not be written (missing folder, a file in the way, no permission, disk full)."""
+
+    def __init__(self, path: object, why: str):
+        super().__init__(f"cannot write {path}: {why}")
+        self.path = path
+        self.why = why
+
+
+def cannot_write(path: object, err: BaseException | None = None) -> CannotWrite:
+    """A :class:`CannotWrite` naming ``path`` and the cause in words.
+
+    ``err`` is the ``OSError`` (or DuckDB IO error) that was raised; its reason
+    is kept, but the message says which folder is at fault: one that does not
+    exist, a part of the path that is a file, or a folder that cannot be written.
+    """
+    from pathlib import Path
+
+    target = Path(str(path))
+    folder = target.parent
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if isinstance(err, CannotWrite):
+        return CannotWrite(target, err.why)  # the same cause, said of the file the user named
+    if isinstance(err, OSError) and err.strerror:
+        reason = err.strerror
+    else:  # a DuckDB error: 'IO Error: Cannot open file "...": Operation not permitted'
+        text = str(err).splitlines()[0] if err is not None and str(err) else "unknown cause"
+        reason = text.rsplit('": ', 1)[-1] if '": ' in text else text
+    if probe.exists() and not probe.is_dir():
+        why = f"{probe} is a file, not a folder"
+    elif probe != folder:
+        why = f"folder {folder} does not exist; create it first or choose another path"
+    elif isinstance(err, PermissionError) or any(s in reason for s in ("not permitted", "ermission denied",
+                                                                        "Read-only file system")):
+        why = f"folder {folder} cannot be written ({reason}); choose a folder you can write to"
+    else:
+        why = reason
+    return CannotWrite(target, why)

@@ -11,6 +11,7 @@ anything runs).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -177,11 +178,18 @@ def register(app: typer.Typer) -> None:
         Usage: rotacc-lab batch-reports --workspaces A.duckdb B.duckdb --months 2026-01 2026-02 --out DIR
         [--timeout SECONDS-PER-CELL] [--quiet]. Exit code 1 when any pair failed (the others still run).
         """
+        from ..errors import cannot_write
         from ..notebook_support import validate_out_dir
 
         try:
             args = parse_batch_args(list(ctx.args))
-            out_dir = validate_out_dir(args.out, "--out")
+            try:
+                out_dir = validate_out_dir(args.out, "--out")
+                probe = out_dir / f".rotacc-write-test-{os.getpid()}"
+                probe.touch()  # an unwritable folder fails here, before any notebook runs
+                probe.unlink()
+            except OSError as err:
+                raise cannot_write(err.filename or args.out, err) from None
         except (RotaccError, ValueError) as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(2)

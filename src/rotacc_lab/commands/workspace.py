@@ -72,9 +72,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the practice (or department) data in the import format (round-trips exactly)."""
         from ..store import export_folder, export_xlsx
+        from ..errors import cannot_write
         from ..store.department_io import export_department, workspace_kind
 
         try:
+            if xlsx is not None and not xlsx.parent.is_dir():  # checked before the folder is written
+                raise cannot_write(xlsx)
             if workspace_kind(workspace) == "department":
                 if xlsx is not None:
                     raise RotaccError("--xlsx: a department exports as a folder only; leave --xlsx out")
@@ -85,6 +88,8 @@ def register(app: typer.Typer) -> None:
                 export_xlsx(workspace, xlsx)
         except (RotaccError, ValueError) as err:
             raise _fail(err)
+        except OSError as err:
+            raise _fail(cannot_write(err.filename or folder, err))
         typer.echo(f"wrote {len(files)} files to {folder}" + (f" and {xlsx}" if xlsx else ""))
 
     @app.command("branch")

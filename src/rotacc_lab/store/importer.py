@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 import os
 import stat
-from contextlib import ExitStack
+from typing import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import duckdb
 import pyarrow as pa
 
 from ..domain import PracticeSnapshot
-from ..errors import Problem, RotaccError, os_errors_as
+from ..errors import CannotWrite, Problem, RotaccError, cannot_write, os_errors_as
 from ..private import copy_private, private_umask
 from . import leftovers
 from .settings_io import to_json_values
@@ -216,6 +217,15 @@ def _replace_practice(con: duckdb.DuckDBPyConnection, snap: PracticeSnapshot, ac
     con.execute("CHECKPOINT")
 
 
+@contextmanager
+def _named(target: Path) -> Iterator[None]:
+    """A write failure on the hidden temporary copy is reported as one on ``target``."""
+    try:
+        yield
+    except (CannotWrite, duckdb.IOException) as err:
+        raise cannot_write(target, err) from None
+
+
 def import_source(workspace: str | Path, source: str | Path, actor: str = "cli") -> ImportSummary:
     """Validate ``source`` and make it the practice data of ``workspace`` (created if missing).
 
@@ -227,7 +237,7 @@ def import_source(workspace: str | Path, source: str | Path, actor: str = "cli")
     if target.is_dir():
         raise RotaccError(f"workspace {target} is a folder, not a workspace file; give a .duckdb file to import into")
     if not target.parent.is_dir():
-        raise RotaccError(f"cannot import into {target}: folder {target.parent} does not exist")
+        raise cannot_write(target)
     result = read_source_full(source)  # raises before anything is opened
     snap = result.snapshot
     leftovers.sweep(target)  # hidden copies left by killed imports
@@ -235,7 +245,7 @@ def import_source(workspace: str | Path, source: str | Path, actor: str = "cli")
     created = not target.exists()
     with ExitStack() as stack:
         try:
-            with os_errors_as(f"cannot import into {target}"):
+            with os_errors_as(f"cannot import into {target}"), _named(target):
                 if created:
                     Workspace.create(tmp, snap.settings)  # 0600
                 else:

@@ -153,8 +153,21 @@ def _read_folder(folder: Path) -> SourceData:
         path = folder / f"{name}.csv"
         if not path.is_file():
             continue
+        if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+            csv.field_size_limit(_CSV_FIELD_LIMIT)
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = list(csv.reader(fh))
+            rows = csv.reader(fh)
+            try:
+                reader = list(rows)
+            except csv.Error as err:  # e.g. a field over the csv module's limit (131,072 characters)
+                problems.append(Problem(path.name, None, None, None,
+                                        f"cannot be read as CSV at line {rows.line_num} ({err}); "
+                                        "check for a missing closing quote or an over-long cell"))
+                continue
+            except UnicodeDecodeError as err:
+                problems.append(Problem(path.name, None, None, None,
+                                        f"is not UTF-8 text (byte {err.start}); save it as UTF-8 CSV"))
+                continue
         if not reader:
             problems.append(Problem(path.name, None, None, None, "file is empty; it needs at least the header row"))
             continue
@@ -258,6 +271,13 @@ class _Checker:
 
 
 _INT_RE = re.compile(r"[+-]?\d+")
+#: the longest cell accepted (names, e-mails, reasons, ids, lists of ids)
+MAX_CELL_CHARS = 10_000
+#: the csv module refuses fields over 131,072 characters; read up to this so an over-long
+#: cell is reported with its file, row and column (MAX_CELL_CHARS) instead of stopping the file
+_CSV_FIELD_LIMIT = 16 * 1024 * 1024
+#: the largest shift id accepted: 2**53 - 1, exact in JSON numbers and browsers (and far inside DuckDB's BIGINT)
+MAX_SHIFT_ID = 2**53 - 1
 
 
 def _date(text: str) -> date:
@@ -383,6 +403,11 @@ def validate(data: SourceData) -> ReadResult:
             warnings.append(Problem(t.source, None, c, None, "unknown column ignored"))
         if not missing and not dupes:
             tables[name] = t
+            for i, r in enumerate(t.rows, start=1):
+                for c, text in r.items():
+                    if len(text) > MAX_CELL_CHARS:
+                        ck.add(t.source, i, c, text, f"is {len(text):,} characters long; a cell holds at most "
+                               f"{MAX_CELL_CHARS:,}")
 
     def rows(name: str):
         t = tables.get(name)
@@ -444,6 +469,9 @@ def validate(data: SourceData) -> ReadResult:
         for col, v in (("minimum_shifts_per_week", mn), ("max_shifts_per_week", mx)):
             if v not in (_BAD, None) and v < 0:
                 ck.add(t.source, i, col, r[col], "is negative; give a whole number >= 0 or blank")
+                ok = False
+            elif v not in (_BAD, None) and v > 7:
+                ck.add(t.source, i, col, r[col], "is more than the 7 days of a week; give a whole number 0-7 or blank")
                 ok = False
         if mn not in (_BAD, None) and mx not in (_BAD, None) and mn > mx:
             ck.add(t.source, i, "minimum_shifts_per_week", r["minimum_shifts_per_week"],
@@ -556,8 +584,9 @@ def validate(data: SourceData) -> ReadResult:
     for t, i, r in rows("shifts"):
         sid = ck.parse(t, i, r, "shift_id", _int, "a whole number >= 1, or blank to have one assigned")
         if sid not in (_BAD, None):
-            if sid < 1:
-                ck.add(t.source, i, "shift_id", r["shift_id"], "is not accepted; give a whole number >= 1 or blank")
+            if sid < 1 or sid > MAX_SHIFT_ID:
+                ck.add(t.source, i, "shift_id", r["shift_id"],
+                       f"is not accepted; give a whole number from 1 to {MAX_SHIFT_ID} or blank")
                 sid = _BAD
             elif sid in seen_sid:
                 ck.add(t.source, i, "shift_id", r["shift_id"], f"duplicate id; it is already used on row {seen_sid[sid]}")

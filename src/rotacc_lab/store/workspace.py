@@ -58,7 +58,7 @@ from ..domain import (
     Weekday,
     WorkingTerm,
 )
-from ..errors import RotaccError, WorkspaceBusy, WorkspaceNotFound, os_errors_as
+from ..errors import RotaccError, WorkspaceBusy, WorkspaceNotFound, cannot_write, os_errors_as
 from ..private import copy_private, open_private, private_umask
 from . import leftovers, migrations
 from .settings_io import from_json_values, to_json_values
@@ -356,7 +356,7 @@ class Workspace:
         if path.exists():
             raise RotaccError(f"workspace {path} already exists; choose another path or import into it")
         if not path.parent.is_dir():
-            raise RotaccError(f"cannot create workspace {path}: folder {path.parent} does not exist")
+            raise cannot_write(path)
         try:
             with private_umask():
                 con = duckdb.connect(str(path))
@@ -367,9 +367,11 @@ class Workspace:
                     con.close()
             ws = cls(path)
             ws.save_settings(settings or Settings(), actor="system", action="create")
-        except BaseException:
+        except BaseException as err:
             path.unlink(missing_ok=True)
             Path(f"{path}.wal").unlink(missing_ok=True)
+            if isinstance(err, duckdb.IOException):
+                raise cannot_write(path, err) from None
             raise
         return ws
 
@@ -483,8 +485,14 @@ class Workspace:
                     "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
                 )
                 con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
+            except BaseException as err:
+                try:
+                    con.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass  # no transaction left (a failed COMMIT ends it): report the cause, not the rollback
+                if isinstance(err, duckdb.IOException) or (
+                        isinstance(err, duckdb.TransactionException) and "Failed to commit" in str(err)):
+                    raise cannot_write(self.path, err) from None  # e.g. its folder refuses the .wal file
                 raise
 
     # reads ----------------------------------------------------------------------
@@ -559,7 +567,7 @@ class Workspace:
         if new_path.exists():
             raise RotaccError(f"cannot branch to {new_path}: the file already exists")
         if not new_path.parent.is_dir():
-            raise RotaccError(f"cannot branch to {new_path}: folder {new_path.parent} does not exist")
+            raise cannot_write(new_path)
         leftovers.sweep(new_path)
         tmp = leftovers.temp_path(new_path, "branch")
         try:
