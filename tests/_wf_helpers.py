@@ -41,10 +41,24 @@ class CollectingHandler:
 class SmtpServer:
     """A real SMTP server on 127.0.0.1 and a free port, for the length of a test."""
 
-    def __init__(self, handler: CollectingHandler):
+    def __init__(self, handler: CollectingHandler, logins: dict[str, str] | None = None):
+        """With ``logins`` (user -> password), the server offers AUTH (also without TLS) and records who logged in."""
         self.handler = handler
         self.port = free_port()
-        self.controller = Controller(handler, hostname="127.0.0.1", port=self.port)
+        self.logged_in: list[str] = []
+        extra = {}
+        if logins is not None:
+            from aiosmtpd.smtp import AuthResult, LoginPassword
+
+            def authenticator(server, session, envelope, mechanism, auth_data):
+                ok = isinstance(auth_data, LoginPassword) and logins.get(auth_data.login.decode()) == \
+                    auth_data.password.decode()
+                if ok:
+                    self.logged_in.append(auth_data.login.decode())
+                return AuthResult(success=ok)
+
+            extra = {"authenticator": authenticator, "auth_require_tls": False}
+        self.controller = Controller(handler, hostname="127.0.0.1", port=self.port, **extra)
 
     def __enter__(self) -> "SmtpServer":
         self.controller.start()

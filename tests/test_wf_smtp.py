@@ -61,3 +61,49 @@ def test_settings_from_env_and_validation():
         SmtpSettings.from_env({"ROTACC_SMTP_HOST": "h", "ROTACC_SMTP_PORT": "abc"})
     with pytest.raises(ValueError, match="exclusive"):
         SmtpSettings(host="h", starttls=True, use_ssl=True)
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+def test_login_over_plain_smtp_to_a_loopback_relay_is_allowed():
+    handler = CollectingHandler()
+    with SmtpServer(handler, logins={"rota": "s3cret"}) as srv:
+        provider = SmtpProvider(SmtpSettings(host="127.0.0.1", port=srv.port, username="rota", password="s3cret"))
+        provider.send(msg())
+    assert srv.logged_in == ["rota"]
+    assert handler.message_ids() == ["<outbox-1@rotacc-lab>"]
+
+
+@pytest.mark.parametrize("host", ["mail.example.org", "10.1.2.3", "localhost.example.org", "::ffff:127.0.0.1x"])
+def test_login_without_encryption_to_another_host_is_refused_before_connecting(host):
+    with pytest.raises(ValueError, match="refusing to log in as 'rota'.*unencrypted.*ROTACC_SMTP_STARTTLS=1"):
+        SmtpSettings(host=host, username="rota", password="p")
+    with pytest.raises(ValueError, match="refusing to log in"):
+        SmtpSettings.from_env({"ROTACC_SMTP_HOST": host, "ROTACC_SMTP_USERNAME": "rota"})
+    # encrypted, or no login at all: accepted
+    SmtpSettings(host=host, port=587, starttls=True, username="rota", password="p")
+    SmtpSettings(host=host, port=465, use_ssl=True, username="rota", password="p")
+    SmtpSettings(host=host)
+
+
+@pytest.mark.parametrize("host,loopback", [("localhost", True), ("LOCALHOST.", True), ("relay.localhost", True),
+                                           ("127.0.0.1", True), ("127.5.6.7", True), ("::1", True), ("[::1]", True),
+                                           ("mail.test", False), ("128.0.0.1", False), ("", False)])
+def test_loopback_hosts(host, loopback):
+    from rotacc_lab.workflows.smtp import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_outbox_send_refuses_clear_text_login_with_a_message(workspace, monkeypatch):
+    from typer.testing import CliRunner
+
+    from rotacc_lab.cli import app
+
+    monkeypatch.setenv("ROTACC_SMTP_USERNAME", "rota")
+    monkeypatch.setenv("ROTACC_SMTP_PASSWORD", "s3cret")
+    result = CliRunner().invoke(app, ["outbox", "send", str(workspace.path), "--host", "mail.example.org"])
+    assert result.exit_code == 2, result.output
+    assert "refusing to log in as 'rota' to mail.example.org:25" in result.output
+    assert "s3cret" not in result.output

@@ -22,6 +22,13 @@ variable                    meaning                                      default
 ``ROTACC_SMTP_FROM``        sender address                               rota@localhost
 ``ROTACC_SMTP_TIMEOUT``     socket timeout, seconds                      30
 ==========================  ===========================================  =========
+
+Credentials come from the environment only, never from a workspace or a
+settings file. A user name is only sent (SMTP AUTH) over an encrypted
+connection (``STARTTLS`` or ``SSL``), or to a relay on this machine (a
+loopback host such as ``localhost``, ``127.0.0.1`` or ``::1``); otherwise the
+settings are refused before anything is sent, since AUTH PLAIN/LOGIN would
+carry the password in clear.
 """
 
 from __future__ import annotations
@@ -98,6 +105,18 @@ class SmtpSettings:
             raise ValueError(f"smtp from address (ROTACC_SMTP_FROM): {self.from_address!r} is not an e-mail address")
         if not self.timeout > 0:
             raise ValueError(f"smtp timeout (ROTACC_SMTP_TIMEOUT): {self.timeout!r} is not accepted; give seconds > 0")
+        if self.username and not self.encrypted and not is_loopback(self.host):
+            raise ValueError(
+                f"smtp: refusing to log in as {self.username!r} to {self.host}:{self.port} over an unencrypted "
+                "connection (the password would cross the network in clear); set ROTACC_SMTP_STARTTLS=1 "
+                "(usually port 587) or ROTACC_SMTP_SSL=1 (usually port 465), or send through a relay on this "
+                "machine (ROTACC_SMTP_HOST=localhost)"
+            )
+
+    @property
+    def encrypted(self) -> bool:
+        """True when the connection is TLS from the start or upgraded with STARTTLS."""
+        return self.starttls or self.use_ssl
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "SmtpSettings":
@@ -126,6 +145,19 @@ class SmtpSettings:
                 ) from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` (and ``*.localhost``) or a loopback address (127.0.0.0/8, ::1); no DNS lookup."""
+    import ipaddress
+
+    name = host.strip().strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 _QUEUED_AS = re.compile(r"queued as\s+([^\s]+)", re.IGNORECASE)
@@ -166,6 +198,8 @@ class SmtpProvider:
         try:
             conn.ehlo_or_helo_if_needed()
             if self.settings.username:
+                if not (self.settings.encrypted or is_loopback(self.settings.host)):  # settings refuse this too
+                    raise PermanentDeliveryError("SMTP: no login over an unencrypted connection to another host")
                 conn.login(self.settings.username, self.settings.password or "")
             code, resp = conn.mail(self.settings.from_address)
             _check(code, resp, "MAIL FROM")
