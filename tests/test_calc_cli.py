@@ -62,8 +62,9 @@ def test_status_table_and_clinician_filter(app, workspace):
     res = _run(app, "status", workspace.path, "--start", "2026-01-01", "--as-of", "2026-03-31", "--clinician", "P02")
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert lines[0].split()[:3] == ["id", "type", "target"]
-    assert len(lines) == 3 and lines[2].startswith("P02")
+    assert lines[0].startswith("scheduled shifts and 'incl. sched.' run to ")
+    assert lines[1].split()[:3] == ["id", "type", "target"]
+    assert len(lines) == 4 and lines[3].startswith("P02")
     # P02 has an ongoing sick spell from 2 March: 30 days to 31 March -> 30/7 * 3.5 = 15.00
     res = _run(app, "status", workspace.path, "--start", "2026-01-01", "--as-of", "2026-03-31", "--clinician", "P02",
                "--json")
@@ -111,3 +112,46 @@ def test_cache_on_a_real_workspace_is_invalidated_by_a_write(workspace):
     assert (cache.hits, cache.misses) == (1, 2)
     worked = dict(zip(after.get_column("clinician_id"), after.get_column("worked")))
     assert worked["P01"] == Decimal("2.00")
+
+
+# --------------------------------------------------------------------------- projection end (issue 21, item 9)
+
+
+def test_projection_stops_at_the_last_generated_day(app, workspace):
+    """A rota generated to 27 Feb: 'incl. sched.' runs to 27 Feb, not to 31 December, and says so."""
+    from rotacc_lab.generation.pipeline import generate
+
+    generate(workspace.path, date(2026, 1, 5), date(2026, 2, 27), phases=(1, 2, 3, 4, 6), actor="test")
+    res = _run(app, "status", workspace.path, "--start", "2026-01-05", "--as-of", "2026-01-31")
+    assert res.exit_code == 0, res.output
+    first = res.stdout.splitlines()[0]
+    assert "run to 2026-02-27" in first and "generated to 2026-02-27" in first, first
+    js = json.loads(_run(app, "status", workspace.path, "--start", "2026-01-05", "--as-of", "2026-01-31",
+                         "--json").stdout)
+    snap = workspace.load_snapshot()
+    want = status_frame(snap, date(2026, 1, 5), date(2026, 1, 31), period_end=date(2026, 2, 27))
+    full_year = status_frame(snap, date(2026, 1, 5), date(2026, 1, 31), period_end=date(2026, 12, 31))
+    got = {r["clinician_id"]: r["deficiency_including_scheduled"] for r in js}
+    for row in want.iter_rows(named=True):
+        assert got[row["clinician_id"]] == f"{row['deficiency_including_scheduled']:.2f}"
+    # the year-end projection counts ten months without a rota as missing work
+    p01 = lambda f: f.filter(f["clinician_id"] == "P01")["deficiency_including_scheduled"][0]  # noqa: E731
+    assert p01(full_year) > p01(want) + 50
+    # --end still wins, and the line says so
+    res = _run(app, "status", workspace.path, "--start", "2026-01-05", "--as-of", "2026-01-31", "--end", "2026-06-30")
+    assert res.stdout.splitlines()[0].startswith("scheduled shifts and 'incl. sched.' run to 2026-06-30 (--end)")
+
+
+def test_projection_end_rules():
+    from rotacc_lab.calculations.deficiency import projection_end
+    from rotacc_lab.domain import PracticeSnapshot, ReportingPeriod, Settings
+
+    periods = (ReportingPeriod("Q1", date(2026, 1, 1), date(2026, 3, 31)),)
+    snap = PracticeSnapshot(settings=Settings(reporting_periods=periods))
+    as_of = date(2026, 2, 1)
+    assert projection_end(snap, as_of) == (as_of, "no rota yet: nothing scheduled after --as-of")
+    assert projection_end(snap, as_of, date(2026, 3, 1))[0] == date(2026, 3, 1)  # rota ends first
+    end, why = projection_end(snap, as_of, date(2026, 6, 1))  # the reporting period ends first
+    assert end == date(2026, 3, 31) and why.startswith("end of the reporting period")
+    assert projection_end(snap, as_of, date(2026, 1, 10))[0] == as_of  # never before --as-of
+    assert projection_end(snap, date(2026, 5, 1), date(2026, 12, 31 - 1))[0] == date(2026, 12, 31 - 1)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal, TypedDict
 
-from ..domain import PracticeSnapshot, ReportingPeriod, Settings
+from ..domain import PracticeSnapshot, ReportingPeriod, Settings, ShiftStatus
 from .counting import count_completed, count_scheduled, count_worked
 from .dates import days_between, require_clinician, validate_date, validate_range, year_bounds
 from .rounding import q2, safe_quantize, to_decimal
@@ -124,6 +124,32 @@ def default_period_end(settings: Settings, as_of: date) -> date:
         if p.start <= as_of <= p.end:
             return p.end
     return year_bounds(as_of)[1]
+
+
+def projection_end(snap: PracticeSnapshot, as_of: date, generated_to: date | None = None) -> tuple[date, str]:
+    """Where a projection "including scheduled" should stop by default, and why (for the reader).
+
+    The earlier of the reporting period's end (:func:`default_period_end`) and the
+    last day the rota has been generated for, never before ``as_of``: past the rota's
+    end there are no scheduled shifts, so a longer projection would count those days
+    as missing work. ``generated_to`` is the last day covered by a completed
+    generation run (the caller reads it from the workspace's runs); without one, the
+    latest shift that is not cancelled stands in for it (a rota that was imported).
+    """
+    period_end = default_period_end(snap.settings, as_of)
+    what = "reporting period" if any(p.start <= as_of <= p.end for p in snap.settings.reporting_periods) else "year"
+    if generated_to is not None:
+        last, label = generated_to, "the rota is generated to"
+    else:
+        live = [s.date for s in snap.shifts if s.status is not ShiftStatus.CANCELLED]
+        if not live:
+            return as_of, "no rota yet: nothing scheduled after --as-of"
+        last, label = max(live), "the last shift of the rota is on"
+    if last <= as_of:
+        return as_of, f"{label} {last.isoformat()}: nothing scheduled after --as-of"
+    if last < period_end:
+        return last, f"{label} {last.isoformat()}; the {what} ends {period_end.isoformat()}"
+    return period_end, f"end of the {what}; {label} {last.isoformat()}"
 
 
 def two_week_average(snap: PracticeSnapshot, clinician_id: str, as_of: date) -> Decimal:

@@ -73,10 +73,30 @@ def run_status(
         raise StatusInputError(
             f"--as-of: {as_of_day.isoformat()} is before --start {period_start.isoformat()}; give --start <= --as-of"
         )
-    snap = Workspace.open(workspace, read_only=True).load_snapshot()
+    ws = Workspace.open(workspace, read_only=True)
+    snap = ws.load_snapshot()
+    if period_end is None:
+        from ..calculations.deficiency import projection_end
+
+        generated = [r["end_date"] for r in ws.list_runs() if r["status"] == "COMPLETED"]
+        period_end, why = projection_end(snap, as_of_day, max(generated) if generated else None)
+    else:
+        why = "--end"
     frame = status_frame(snap, period_start, as_of_day, clinicians or None, period_end=period_end, threshold=limit)
     columns = [*STATUS_COLUMNS, *(c for c in frame.columns if c not in STATUS_COLUMNS)]
-    return status_records(frame, columns)
+    records = status_records(frame, columns)
+    for r in records:
+        r["projection_end_reason"] = why
+    return records
+
+
+def projection_line(records: list[dict]) -> str:
+    """The line above the table that says where "incl. sched." stops, and why."""
+    if not records:
+        return "no clinicians"
+    end = records[0]["period_end"]
+    end = end.isoformat() if hasattr(end, "isoformat") else str(end)
+    return f"scheduled shifts and 'incl. sched.' run to {end} ({records[0]['projection_end_reason']})"
 
 
 def register(app: typer.Typer) -> None:
@@ -87,8 +107,9 @@ def register(app: typer.Typer) -> None:
         as_of: str = typer.Option(..., "--as-of", help="Target date (ISO date), inclusive: worked/target run to here."),
         clinician: Optional[list[str]] = typer.Option(None, "--clinician", help="Only this clinician id (repeatable)."),
         end: Optional[str] = typer.Option(
-            None, "--end", help="Period end for the projection including scheduled shifts "
-            "(default: end of the reporting period containing --as-of, else 31 December)."),
+            None, "--end", help="Last day of the projection including scheduled shifts (default: the "
+            "last day the rota has been generated for, or the end of the reporting period containing --as-of "
+            "(else 31 December) if that is earlier; the table's first line says which)."),
         threshold: str = typer.Option("1.0", "--threshold", help="|deficiency| <= threshold is on_track."),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects instead of a table."),
     ) -> None:
@@ -104,4 +125,5 @@ def register(app: typer.Typer) -> None:
 
             typer.echo(json.dumps([{k: r[k] for k in STATUS_COLUMNS} for r in records], indent=2))
         else:
+            typer.echo(projection_line(records))
             typer.echo(render_table(records))
