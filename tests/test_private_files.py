@@ -125,10 +125,10 @@ def test_exports_reports_and_calendars_are_private(workspace, tmp_path, open_uma
                                   "--end", "2026-01-30", "--format", fmt, "--out", str(target)])
         assert res.exit_code == 0, res.output
         assert mode(target) == 0o600, fmt
-    ics = tmp_path / "p01.ics"
-    res = runner.invoke(app, ["export-ics", str(workspace.path), "P01", str(ics)])
+    calendars = tmp_path / "calendars"
+    res = runner.invoke(app, ["export-ics", str(workspace.path), str(calendars), "--clinician", "P01"])
     assert res.exit_code == 0, res.output
-    assert mode(ics) == 0o600
+    assert mode(calendars) == 0o700 and mode(calendars / "P01.ics") == 0o600
     res = runner.invoke(app, ["export", str(workspace.path), str(tmp_path / "cli-export")])
     assert res.exit_code == 0, res.output
     assert mode(tmp_path / "cli-export") == 0o700

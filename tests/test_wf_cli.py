@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from typer.testing import CliRunner
 
 from rotacc_lab.cli import app
@@ -68,15 +70,39 @@ def test_shift_swap_locum_commands(workspace):
     assert r.exit_code == 0 and "locum booking B9: 2 shift(s) for L01" in r.output
 
 
-def test_export_ics_command(workspace, tmp_path):
-    out = tmp_path / "p01.ics"
-    r = run("export-ics", workspace.path, "P01", out, "--start", "2026-01-01", "--end", "2026-01-31")
+def test_export_ics_command_writes_one_calendar_per_clinician(workspace, tmp_path):
+    import icalendar
+
+    folder = tmp_path / "calendars"
+    r = run("export-ics", workspace.path, folder, "--start", "2026-01-01", "--end", "2026-01-31")
     assert r.exit_code == 0, r.output
-    data = out.read_bytes()
-    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and b"UID:shift-1@rotacc-lab" in data
-    assert b"UID:leave-LV1@rotacc-lab" in data and "wrote" in r.output
-    r = run("export-ics", workspace.path, "ZZ", out)
+    snap = workspace.load_snapshot()
+    ids = sorted(c.clinician_id for c in snap.clinicians)
+    assert sorted(p.name for p in folder.iterdir()) == [f"{cid}.ics" for cid in ids]
+    assert f"{len(ids)} calendar(s) in {folder}" in r.output
+    for cid in ids:
+        cal = icalendar.Calendar.from_ical((folder / f"{cid}.ics").read_bytes())
+        uids = {str(e["UID"]) for e in cal.walk("VEVENT")}
+        want = {f"shift-{s.shift_id}@rotacc-lab" for s in snap.shifts
+                if s.clinician_id == cid and date(2026, 1, 1) <= s.date <= date(2026, 1, 31)}
+        assert want <= uids, cid
+        assert snap.clinician(cid).name in str(cal["X-WR-CALNAME"])
+    p01 = icalendar.Calendar.from_ical((folder / "P01.ics").read_bytes())
+    assert "leave-LV1@rotacc-lab" in {str(e["UID"]) for e in p01.walk("VEVENT")}
+
+
+def test_export_ics_for_chosen_clinicians_and_bad_ids(workspace, tmp_path):
+    folder = tmp_path / "two"
+    r = run("export-ics", workspace.path, folder, "--clinician", "P02", "--clinician", "P01")
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in folder.iterdir()) == ["P01.ics", "P02.ics"]
+    r = run("export-ics", workspace.path, tmp_path / "none", "--clinician", "P01", "--clinician", "ZZ")
     assert r.exit_code == 2 and "'ZZ' is not in the workspace" in r.output
+    assert not (tmp_path / "none").exists(), "nothing is written when one id is bad"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    r = run("export-ics", workspace.path, blocker / "sub")
+    assert r.exit_code == 2 and "cannot write" in r.output and "is a file, not a folder" in r.output
 
 
 def test_outbox_send_command(workspace, monkeypatch):

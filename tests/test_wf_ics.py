@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import icalendar
 from hypothesis import given, settings, strategies as st
 
 from rotacc_lab.domain import (
@@ -24,50 +25,14 @@ from rotacc_lab.exports.ics import clinician_calendar, escape_text, fold_line, r
 STAMP = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 
 
-def unfold(text: str) -> list[str]:
-    """RFC 5545 §3.1 unfolding: CRLF followed by one space/tab continues the previous line."""
-    assert text.endswith("\r\n")
-    raw = text.split("\r\n")[:-1]
-    lines: list[str] = []
-    for r in raw:
-        if r[:1] in (" ", "\t"):
-            lines[-1] += r[1:]
-        else:
-            lines.append(r)
-    return lines
+# icalendar keeps X- properties opaque; X-WR-CALNAME is TEXT for every calendar client that reads it
+icalendar.Calendar.types_factory.types_map.setdefault("x-wr-calname", "text")
 
 
-def unescape(value: str) -> str:
-    out, i = [], 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "\\":
-            nxt = value[i + 1]
-            out.append("\n" if nxt in "nN" else nxt)
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
-def parse(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """Return (calendar properties, events as name->value; parameters kept in the name)."""
-    cal: dict[str, str] = {}
-    events: list[dict[str, str]] = []
-    current: dict[str, str] | None = None
-    for line in unfold(text):
-        name, _, value = line.partition(":")
-        if line == "BEGIN:VEVENT":
-            current = {}
-        elif line == "END:VEVENT":
-            events.append(current)
-            current = None
-        elif current is not None:
-            current[name] = value
-        else:
-            cal[name] = value
-    return cal, events
+def parse(text: str) -> tuple[icalendar.Calendar, list[icalendar.Event]]:
+    """The calendar and its events, read by the icalendar package (an independent RFC 5545 parser)."""
+    cal = icalendar.Calendar.from_ical(text)
+    return cal, list(cal.walk("VEVENT"))
 
 
 def snapshot() -> PracticeSnapshot:
@@ -91,29 +56,28 @@ def snapshot() -> PracticeSnapshot:
 def test_calendar_structure_and_events():
     text = clinician_calendar(snapshot(), "C1", dtstamp=STAMP)
     assert "\n" not in text.replace("\r\n", "")
-    lines = unfold(text)
-    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     cal, events = parse(text)
-    assert cal["VERSION"] == "2.0" and cal["CALSCALE"] == "GREGORIAN" and cal["METHOD"] == "PUBLISH"
-    assert cal["PRODID"].startswith("-//rotacc-lab")
-    assert unescape(cal["X-WR-CALNAME"]) == "Dr Ann\\Lee - Elm, Oak; & Ash rota"
-    assert [e["UID"] for e in events] == [
+    assert str(cal["VERSION"]) == "2.0" and str(cal["CALSCALE"]) == "GREGORIAN" and str(cal["METHOD"]) == "PUBLISH"
+    assert str(cal["PRODID"]).startswith("-//rotacc-lab")
+    assert str(cal["X-WR-CALNAME"]) == "Dr Ann\\Lee - Elm, Oak; & Ash rota"
+    assert [str(e["UID"]) for e in events] == [
         "shift-7@rotacc-lab", "shift-8@rotacc-lab", "shift-9@rotacc-lab", "leave-L1@rotacc-lab"]
     duty, half, cancelled, leave = events
-    assert duty["SUMMARY"] == "Duty" and duty["STATUS"] == "CONFIRMED"
+    assert str(duty["SUMMARY"]) == "Duty" and str(duty["STATUS"]) == "CONFIRMED"
     # all-day, exclusive end, across the year boundary
-    assert duty["DTSTART;VALUE=DATE"] == "20261231" and duty["DTEND;VALUE=DATE"] == "20270101"
-    assert half["SUMMARY"] == "Standard shift (half day)"
-    assert cancelled["STATUS"] == "CANCELLED"
-    assert leave["DTSTART;VALUE=DATE"] == "20270111" and leave["DTEND;VALUE=DATE"] == "20270116"
-    assert all(e["DTSTAMP"] == "20261122T120000Z" for e in events)
+    assert duty.decoded("DTSTART") == date(2026, 12, 31) and duty.decoded("DTEND") == date(2027, 1, 1)
+    assert str(half["SUMMARY"]) == "Standard shift (half day)"
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert leave.decoded("DTSTART") == date(2027, 1, 11) and leave.decoded("DTEND") == date(2027, 1, 16)
+    assert all(e.decoded("DTSTAMP") == STAMP for e in events)
 
 
 def test_output_is_deterministic_and_window_filters():
     s = snapshot()
     assert clinician_calendar(s, "C1", dtstamp=STAMP) == clinician_calendar(s, "C1", dtstamp=STAMP)
     _, events = parse(clinician_calendar(s, "C1", date(2027, 1, 1), date(2027, 1, 12), dtstamp=STAMP))
-    assert [e["UID"] for e in events] == ["shift-8@rotacc-lab", "shift-9@rotacc-lab", "leave-L1@rotacc-lab"]
+    assert [str(e["UID"]) for e in events] == ["shift-8@rotacc-lab", "shift-9@rotacc-lab", "leave-L1@rotacc-lab"]
 
 
 def test_escaping_examples():
@@ -128,7 +92,7 @@ def test_fold_and_escape_round_trip(summary):
         assert len(raw.encode("utf-8")) <= 75
         raw.encode("utf-8").decode("utf-8")  # never split inside a character
     cal, events = parse(text)
-    assert unescape(cal["X-WR-CALNAME"]) == summary
+    assert str(cal["X-WR-CALNAME"]) == summary
     assert len(events) == 1
 
 
@@ -140,3 +104,19 @@ def test_fold_line_exact_boundaries():
     multi = fold_line("é" * 40)  # 80 octets
     first, second = multi.split("\r\n")
     assert len(first.encode()) == 74 and second == " " + "é" * 3
+
+
+def test_one_file_per_clinician_with_safe_distinct_names(tmp_path):
+    from rotacc_lab.exports.ics import write_calendars
+
+    base = snapshot()
+    clinicians = base.clinicians + (Clinician("a/b", "Dr Slash", None, ClinicianType.SALARIED),
+                                    Clinician("a_b", "Dr Underscore", None, ClinicianType.SALARIED))
+    snap = PracticeSnapshot(settings=base.settings, clinicians=clinicians, shifts=base.shifts, leave=base.leave)
+    written = write_calendars(snap, tmp_path / "cal")
+    names = [p.name for p, _ in written]
+    assert names == ["C1.ics", "C2.ics", "a_b.ics", "a_b-2.ics"]
+    for (path, events), cid in zip(written, ["C1", "C2", "a/b", "a_b"]):
+        cal, evs = parse(path.read_text(encoding="utf-8"))
+        assert len(evs) == events
+        assert str(cal["X-WR-CALNAME"]).startswith(snap.clinician(cid).name)

@@ -16,7 +16,6 @@ import typer
 
 from ..dates import DateError, parse_optional_date
 from ..errors import RotaccError
-from ..private import write_private_bytes
 
 T = TypeVar("T")
 
@@ -297,27 +296,31 @@ def register(app: typer.Typer) -> None:
     @app.command("export-ics")
     def export_ics(
         workspace: Path = WS_ARG,
-        clinician: str = typer.Argument(..., help="clinician id"),
-        out: Path = typer.Argument(..., help="the .ics file to write"),
+        folder: Path = typer.Argument(..., help="folder for the .ics files (created if missing): one <id>.ics "
+                                      "per clinician"),
+        clinician: Optional[List[str]] = typer.Option(None, "--clinician", help="only this clinician id "
+                                                       "(repeatable; default: every clinician)"),
         start: Optional[str] = typer.Option(None, "--start", help="first date, YYYY-MM-DD"),
         end: Optional[str] = typer.Option(None, "--end", help="last date, YYYY-MM-DD"),
     ) -> None:
-        """Write a clinician's shifts and approved leave as an iCalendar (.ics) file."""
-        from ..exports.ics import clinician_calendar
+        """Write each clinician's shifts and approved leave as an iCalendar file, one .ics per clinician."""
+        from ..errors import cannot_write
+        from ..exports.ics import write_calendars
         from ..store import Workspace
 
         s, e = _date(start, "--start"), _date(end, "--end")
 
-        def go() -> str:
+        def go():
             snap = Workspace.open(workspace, read_only=True).load_snapshot()
-            return clinician_calendar(snap, clinician, s, e)
+            return write_calendars(snap, folder, clinician or None, s, e)
 
-        text = _run(go)
         try:
-            write_private_bytes(out, text.encode("utf-8"))
+            written = _run(go)
         except OSError as err:
-            raise _fail(RotaccError(f"cannot write {out}: {err.strerror}"))
-        typer.echo(f"wrote {out} ({text.count('BEGIN:VEVENT')} events)")
+            raise _fail(cannot_write(err.filename or folder, err))
+        for path, events in written:
+            typer.echo(f"wrote {path} ({events} events)")
+        typer.echo(f"{len(written)} calendar(s) in {folder}")
 
 
 def _echo_effects(out) -> None:

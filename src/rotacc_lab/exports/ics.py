@@ -15,8 +15,10 @@ newlines.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, Sequence
 
 from ..domain import (
     Duration,
@@ -180,3 +182,44 @@ def clinician_calendar(
              if lv.start_date <= hi and lv.end_date >= lo]
     name = f"{clinician.name} - {snapshot.settings.practice_name} rota"
     return render_calendar(name, shifts, leave, dtstamp=dtstamp)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def calendar_file_name(clinician_id: str) -> str:
+    """``<id>.ics`` with every character outside ``A-Z a-z 0-9 . _ -`` replaced by ``_``."""
+    stem = _UNSAFE.sub("_", clinician_id).lstrip(".") or "_"
+    return f"{stem}.ics"
+
+
+def write_calendars(snapshot: PracticeSnapshot, folder: str | Path, clinician_ids: Sequence[str] | None = None,
+                    start: date | None = None, end: date | None = None) -> list[tuple[Path, int]]:
+    """Write one calendar per clinician (all, or ``clinician_ids``) into ``folder``; return (file, events).
+
+    Every id is checked before anything is written; two ids that would give the
+    same file name get ``-2``, ``-3`` ... in id order, so no calendar overwrites another.
+    """
+    from ..errors import cannot_write
+
+    ids = list(dict.fromkeys(clinician_ids)) if clinician_ids else sorted(snapshot.clinician_by_id)
+    calendars = [(cid, clinician_calendar(snapshot, cid, start, end)) for cid in ids]  # raises for a bad id first
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise cannot_write(folder / "x.ics", NotADirectoryError(20, "Not a directory"))
+    from ..private import make_private_dir, write_private_bytes
+
+    make_private_dir(folder)
+    used: set[str] = set()
+    written = []
+    for cid, text in calendars:
+        name = calendar_file_name(cid)
+        n = 1
+        while name.lower() in used:
+            n += 1
+            name = calendar_file_name(cid)[:-4] + f"-{n}.ics"
+        used.add(name.lower())
+        path = folder / name
+        write_private_bytes(path, text.encode("utf-8"))  # calendars name people and their leave
+        written.append((path, text.count("BEGIN:VEVENT")))
+    return written
