@@ -752,10 +752,13 @@ def execute_notebook(notebook: str | Path, output: str | Path, parameters: Mappi
 
     src = Path(notebook) if Path(notebook).suffix == ".ipynb" and Path(notebook).exists() else notebook_path(str(notebook))
     out = reserve_private(output)  # papermill truncates the file, which keeps its private mode
+    from .kernels import kernel_manager_class
+
+    manager = kernel_manager_class()  # IPC sockets: no "TCP without encryption" warning, nothing on the network
     try:
         pm.execute_notebook(str(src), str(out), parameters=dict(parameters), progress_bar=False,
                             execution_timeout=timeout, cwd=str(cwd) if cwd else None, log_output=False,
-                            kernel_name="python3")
+                            kernel_name="python3", **({"kernel_manager_class": manager} if manager else {}))
     except PapermillExecutionError as err:
         raise NotebookFailed(
             f"{src.name} failed in cell {err.cell_index} (execution {err.exec_count}): {err.ename}: {err.evalue}",

@@ -67,13 +67,23 @@ def ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
 
 
 class _Progress:
-    """tqdm bar over the phases; shows objective/bound events from the optimiser."""
+    """Progress over the phases, on stderr.
 
-    def __init__(self, n_phases: int, enabled: bool):
+    On a terminal: a tqdm bar with the optimiser's objective and bound. Anywhere
+    else (a log file, a pipe, CI): one line when each phase ends, with its time,
+    and the optimiser's last objective/bound for phase 5, instead of the bar's
+    hundreds of carriage-return updates.
+    """
+
+    def __init__(self, n_phases: int, enabled: bool, stream=None):
         from tqdm import tqdm
 
-        self.bar = tqdm(total=n_phases, unit="phase", desc="generate", file=sys.stderr, disable=not enabled,
-                        leave=False)
+        self.stream = stream if stream is not None else sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.lines = enabled and not (callable(isatty) and isatty())
+        self.bar = tqdm(total=n_phases, unit="phase", desc="generate", file=self.stream,
+                        disable=not enabled or self.lines, leave=False)
+        self.solver: dict[str, object] = {}
 
     def __call__(self, event) -> None:
         from ..generation.pipeline import PhaseProgress
@@ -81,10 +91,16 @@ class _Progress:
         if isinstance(event, PhaseProgress):
             if event.stage == "start":
                 self.bar.set_description(f"phase {event.phase}")
+                self.solver = {}
             else:
                 self.bar.update(1)
+                if self.lines:
+                    extra = "".join(f", {k} {v}" for k, v in self.solver.items() if v is not None)
+                    print(f"generate: phase {event.phase} done in {event.wall_s:.1f} s{extra}", file=self.stream,
+                          flush=True)
         elif hasattr(event, "objective"):
-            self.bar.set_postfix(objective=getattr(event, "objective", None), bound=getattr(event, "bound", None),
+            self.solver = {"objective": getattr(event, "objective", None), "bound": getattr(event, "bound", None)}
+            self.bar.set_postfix(objective=self.solver["objective"], bound=self.solver["bound"],
                                  s=round(getattr(event, "wall_s", 0.0), 1))
 
     def close(self) -> None:

@@ -59,7 +59,9 @@ def run_batch(workspaces: Sequence[Path], months: Sequence[str], out: Path, *, t
     make_private_dir(out)
     pairs = [(ws, stem, m) for ws, stem in zip(workspaces, output_stems(workspaces)) for m in months]
     results: list[PairResult] = []
-    bar = tqdm(pairs, unit="report", desc="batch-reports", file=sys.stderr, disable=not show_progress)
+    # on a terminal a bar; in a log (not a terminal) one line per report, printed when it ends
+    lines = show_progress and not sys.stderr.isatty()
+    bar = tqdm(pairs, unit="report", desc="batch-reports", file=sys.stderr, disable=not show_progress or lines)
     for ws, stem, month in bar:
         bar.set_postfix_str(f"{ws.name} {month}", refresh=True)
         name = f"{stem}-{month}"
@@ -74,6 +76,10 @@ def run_batch(workspaces: Sequence[Path], months: Sequence[str], out: Path, *, t
             nb = out / f"{name}.ipynb"
             results.append(PairResult(ws, month, False, None, nb if nb.exists() else None,
                                       time.perf_counter() - t0, f"{type(err).__name__}: {err}"))
+        if lines:
+            last = results[-1]
+            print(f"batch-reports: {len(results)}/{len(pairs)} {last.workspace.name} {last.month} "
+                  f"{'ok' if last.ok else 'FAILED'} in {last.seconds:.1f} s", file=sys.stderr, flush=True)
     bar.close()
     return results
 
