@@ -343,8 +343,20 @@ class Settings:
     fixed_period_weeks: int = 6
     reporting_periods: tuple[ReportingPeriod, ...] = ()
     optimiser: OptimiserSettings = field(default_factory=OptimiserSettings)
+    #: minimum doctors on particular dates, overriding the weekday minimum (e.g. from a demand
+    #: forecast: ``rotacc-lab forecast WS --apply``); see docs/forecasting.md
+    min_doctors_on: Mapping[date, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        by_date: dict[date, int] = {}
+        for k, v in dict(self.min_doctors_on).items():
+            if not isinstance(k, date):
+                raise ValueError(f"staffing.min_doctors_on: key {k!r} is not accepted; give a date YYYY-MM-DD")
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError(f"staffing.min_doctors_on.{k.isoformat()}: {v!r} is not accepted; "
+                                 "give a whole number of doctors >= 0")
+            by_date[k] = v
+        object.__setattr__(self, "min_doctors_on", MappingProxyType(dict(sorted(by_date.items()))))
         mins: dict[Weekday, int] = {}
         for k, v in dict(self.min_doctors).items():
             day = Weekday.parse(k, "staffing.min_doctors")
@@ -374,6 +386,11 @@ class Settings:
         for p in self.reporting_periods:
             if p.end < p.start:
                 raise ValueError(f"reporting_periods.{p.name}: end {p.end} is before start {p.start}")
+
+    def min_doctors_for(self, day: date) -> int:
+        """The minimum doctors on ``day``: its dated override if any, else its weekday's minimum."""
+        found = self.min_doctors_on.get(day)
+        return self.min_doctors[Weekday(day.weekday())] if found is None else found
 
     def reporting_period(self, name: str) -> ReportingPeriod:
         for p in self.reporting_periods:

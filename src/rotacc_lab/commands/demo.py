@@ -22,6 +22,25 @@ DEMO_START = date(2026, 1, 5)
 DEMO_END = date(2026, 12, 31)
 
 
+#: the demo practice's synthetic activity: seed, size (x ~280 appointments an ordinary weekday) and
+#: appointments one doctor covers in a day (with these, Monday's cover is about its minimum of 6)
+DEMO_ACTIVITY_SEED = 1
+DEMO_ACTIVITY_SCALE = 0.55
+DEMO_APPOINTMENTS_PER_DOCTOR = 30.0
+
+
+def import_demo_activity(ws_path: Path, out: Path):
+    """Write the demo practice's two years of appointments (2024-2025) to ``out`` and import them."""
+    from ..activity import ActivitySeries, write_activity_csv
+    from ..store.activity import import_activity
+    from ..synth_activity import synthetic_activity
+
+    s = synthetic_activity("practice", DEMO_ACTIVITY_SEED, scale=DEMO_ACTIVITY_SCALE)["appointments"]
+    path = out / "demo-activity.csv"
+    write_activity_csv(path, [ActivitySeries(s.series, s.dates, s.values)])
+    return import_activity(ws_path, path, actor="demo")
+
+
 def demo_folder() -> Path:
     """The demo practice folder shipped with the package (``data/demo``)."""
     from ..resources import bundled_dir
@@ -51,6 +70,9 @@ def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = Tru
     summary = import_source(ws_path, demo_folder(), actor="demo")
     say = (lambda *_: None) if quiet else typer.echo
     say(f"imported the demo practice into {ws_path}: {summary}")
+    activity = import_demo_activity(ws_path, out)
+    say(f"two years of synthetic appointments (known truth, seed {DEMO_ACTIVITY_SEED}): {activity}; forecast them "
+        f"with `rotacc-lab forecast {ws_path} --per {DEMO_APPOINTMENTS_PER_DOCTOR:g} --target doctors`")
     bar = _Progress(6, progress and not quiet)
     try:
         run = generate(

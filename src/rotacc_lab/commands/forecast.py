@@ -62,6 +62,14 @@ def register(app: typer.Typer) -> None:
         level: int = typer.Option(80, "--level", help="interval used for the cover bounds: 80 or 95"),
         chart: Optional[Path] = typer.Option(None, "--chart", help="write an HTML chart of history, forecast, intervals"),
         as_json: bool = typer.Option(False, "--json", help="print JSON"),
+        apply: bool = typer.Option(False, "--apply", help="write the cover as the practice's minimum doctors on each "
+                                   "working day of --start..--end (audited; needs --per)"),
+        what_if: bool = typer.Option(False, "--what-if", help="compare the planned rota of --start..--end with the "
+                                     "cover under the point forecast and the upper bound (needs --per)"),
+        start: Optional[str] = typer.Option(None, "--start", help="first date for --apply / --what-if"),
+        end: Optional[str] = typer.Option(None, "--end", help="last date for --apply / --what-if"),
+        bound: str = typer.Option("point", "--bound", help="--apply: cover for the point, upper or lower forecast"),
+        actor: str = typer.Option("cli", "--actor", help="name recorded in the audit log"),
     ) -> None:
         """Forecast daily activity with 80 % and 95 % intervals; --backtest scores the models; --per adds cover."""
         from .. import forecast as fc
@@ -92,6 +100,8 @@ def register(app: typer.Typer) -> None:
             rule = fc.StaffingRule(target, s.name, per, share, minimum) if per is not None else None
             if level not in (80, 95):
                 raise RotaccError(f"--level: {level!r} is not accepted; give 80 or 95")
+            if apply or what_if:
+                return _plan(workspace, s, nation, model, rule, level, start, end, bound, actor, apply, what_if, as_json)
             f = fc.forecast_series(s, nation, model, horizon)
             cover = {c.date: c for c in fc.cover_plan(f, [rule], level)} if rule else {}
         except (RotaccError, ValueError) as err:
@@ -125,3 +135,62 @@ def register(app: typer.Typer) -> None:
             if rule:
                 line += f"{row['cover']:>7}{row[f'cover_lo{level}']:>6}{row[f'cover_hi{level}']:>6}"
             typer.echo(line + ("  closed" if row["closed"] else ""))
+
+
+def _plan(workspace: Path, s, nation: str, model: str, rule, level: int, start_text, end_text, bound: str,
+          actor: str, apply: bool, compare: bool, as_json: bool) -> None:
+    """--apply / --what-if for a practice workspace."""
+    from .. import forecast as fc
+    from ..dates import require_date
+    from ..forecast.apply import practice_demand, what_if, what_if_summary
+    from ..store import Workspace
+
+    if apply and compare:
+        raise RotaccError("--apply and --what-if: give one of them")
+    if rule is None:
+        raise RotaccError(f"--per: missing; {'--apply' if apply else '--what-if'} needs a staffing rule "
+                          "(--per, and optionally --target, --share, --minimum)")
+    start, end = require_date(start_text, "--start"), require_date(end_text, "--end")
+    if end < start:
+        raise RotaccError(f"--end: {end} is before --start {start}; give end >= start")
+    if start <= s.end:
+        raise RotaccError(f"--start: {start} is not after the last activity day {s.end}; a forecast starts the day after")
+    horizon = (end - s.end).days
+    if horizon > fc.MAX_HORIZON:
+        raise RotaccError(f"--end: {end} is {horizon} days after the last activity day {s.end}; a forecast reaches "
+                          f"at most {fc.MAX_HORIZON} days (up to {s.end.fromordinal(s.end.toordinal() + fc.MAX_HORIZON)})")
+    f = fc.forecast_series(s, nation, model, horizon)
+    plan = fc.cover_plan(f, [rule], level)
+    ws = Workspace.open(workspace)
+    if apply:
+        settings = ws.load_settings()
+        new, changes = practice_demand(settings, plan, start, end, bound)
+        details = {"series": s.name, "model": model, "origin": s.end.isoformat(), "level": level, "bound": bound,
+                   "start": start.isoformat(), "end": end.isoformat(), "rule": rule.describe(),
+                   "changed": len(changes)}
+        ws.save_settings(new, actor, action="forecast", why=("forecast", s.name, details))
+        if as_json:
+            typer.echo(json.dumps({**details, "changes": [{"date": c.date.isoformat(), "before": c.before,
+                                                           "after": c.after} for c in changes]}, indent=2))
+            return
+        typer.echo(f"wrote the {bound} cover of {rule.target} ({model}, {level} % interval) as the minimum doctors on "
+                   f"the working days of {start}..{end}: {len(changes)} day(s) changed")
+        for c in changes:
+            typer.echo(f"  {c.date} {c.date.strftime('%a')}: {c.before} -> {c.after}")
+        return
+    days = what_if(ws.load_snapshot(), plan, start, end)
+    summary = what_if_summary(days)
+    if as_json:
+        typer.echo(json.dumps({"summary": summary, "level": level, "days": [
+            {"date": d.date.isoformat(), "planned": d.planned, "minimum": d.minimum, "point": d.point,
+             "upper": d.upper} for d in days]}, indent=2))
+        return
+    typer.echo(f"planned rota {start}..{end} against the cover of {rule.target} ({model}; upper = {level} % bound)")
+    typer.echo(f"{'date':<12}{'day':<5}{'planned':>8}{'minimum':>8}{'point':>7}{'upper':>7}")
+    for d in days:
+        flag = "  short (upper)" if d.short_upper else ""
+        flag = "  short (point)" if d.short_point else flag
+        typer.echo(f"{d.date!s:<12}{d.date.strftime('%a'):<5}{d.planned:>8g}{d.minimum:>8}{d.point:>7}{d.upper:>7}{flag}")
+    typer.echo(f"short under the point forecast: {summary['days_short_point']} day(s), "
+               f"{summary['doctor_days_short_point']:g} doctor-day(s); under the upper bound: "
+               f"{summary['days_short_upper']} day(s), {summary['doctor_days_short_upper']:g} doctor-day(s)")

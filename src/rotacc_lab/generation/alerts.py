@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ..domain import PracticeSnapshot, TermType, Weekday
+from ..domain import PracticeSnapshot, TermType
 from .ledger import RotaLedger
 from .phases.common import Availability, aligned_period, generation_days
 from .phases.phase3 import clinician_balances
@@ -43,9 +43,8 @@ def compute_alerts(
 ) -> list[dict]:
     """Alerts for the state of ``ledger`` over ``[start, end]``, sorted by (date, kind, clinician)."""
     out: list[dict] = []
-    mins = snapshot.settings.min_doctors
     for d in generation_days(snapshot, start, end):
-        need = mins[Weekday(d.weekday())]
+        need = snapshot.settings.min_doctors_for(d)
         have = ledger.day_count(d)
         if have < floor_of(need):
             out.append(_alert("below_floor", d, None, f"{d}: {have} doctor(s), below the 66 % floor "

@@ -210,6 +210,8 @@ def working_days(snap: PracticeSnapshot, start: date, end: date) -> pl.DataFrame
             week=pl.col("date") - pl.duration(days=pl.col("weekday")),
             minimum=pl.col("weekday").replace_strict({int(k): int(v) for k, v in mins.items()}, return_dtype=pl.Int64),
         )
+        .with_columns(minimum=pl.col("date").replace_strict(
+            {d: n for d, n in snap.settings.min_doctors_on.items()}, default=pl.col("minimum"), return_dtype=pl.Int64))
     )
 
 

@@ -89,7 +89,10 @@ _FIXED: dict[str, tuple[Callable[[Any], Any], str]] = {
 # the period name is everything between the prefix and the last dot, so a name may hold dots
 _PERIOD_RE = re.compile(r"^reporting_periods\.(?P<name>.+)\.(?P<field>start|end)$", re.S)
 
-ACCEPTED_KEYS = tuple(_FIXED) + ("reporting_periods.NAME.start", "reporting_periods.NAME.end")
+_ON_RE = re.compile(r"^staffing\.min_doctors_on\.(?P<day>[^.]+)$")
+
+ACCEPTED_KEYS = tuple(_FIXED) + ("reporting_periods.NAME.start", "reporting_periods.NAME.end",
+                                 "staffing.min_doctors_on.YYYY-MM-DD")
 
 
 def flatten_nested(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -121,7 +124,20 @@ def parse_flat(
     def bad(key: str, value: Any, message: str) -> None:
         problems.append(Problem(source, rows.get(key), key, value, message))
 
+    on_dates: dict[date, int] = {}
     for key, raw in flat.items():
+        on = _ON_RE.match(key)
+        if on:
+            try:
+                day = parse_date(on["day"], key)
+            except DateError as err:
+                bad(key, on["day"], "the date after staffing.min_doctors_on. " + err.reason)
+                continue
+            try:
+                on_dates[day] = _as_int(raw)
+            except (ValueError, TypeError):
+                bad(key, raw, "is not accepted; give an integer >= 0")
+            continue
         m = _PERIOD_RE.match(key)
         if m:
             try:
@@ -163,6 +179,7 @@ def parse_flat(
         if f"staffing.min_doctors.{label}" in values:
             mins[day] = values[f"staffing.min_doctors.{label}"]
     kwargs["min_doctors"] = mins
+    kwargs["min_doctors_on"] = on_dates
     for key, attr in (
         ("staffing.duty_doctors_per_day", "duty_doctors_per_day"),
         ("staffing.duty_doctors_post_bank_holiday", "duty_doctors_post_bank_holiday"),
@@ -199,6 +216,8 @@ def to_flat(settings: Settings) -> dict[str, Any]:
     }
     for day, label in zip(DAYS, _DAY_KEYS):
         flat[f"staffing.min_doctors.{label}"] = settings.min_doctors[day]
+    for day, n in settings.min_doctors_on.items():
+        flat[f"staffing.min_doctors_on.{day.isoformat()}"] = n
     flat["staffing.duty_doctors_per_day"] = settings.duty_doctors_per_day
     flat["staffing.duty_doctors_post_bank_holiday"] = settings.duty_doctors_post_bank_holiday
     flat["targets.target_working_days_per_week"] = settings.target_working_days_per_week

@@ -542,8 +542,13 @@ class Workspace:
             return _dicts(cur)
 
     # writes ----------------------------------------------------------------------
-    def save_settings(self, settings: Settings, actor: str, action: str = "update") -> None:
-        """Replace the practice settings (one audit row with the before/after key-values)."""
+    def save_settings(self, settings: Settings, actor: str, action: str = "update",
+                      why: tuple[str, str, dict] | None = None) -> None:
+        """Replace the practice settings (one audit row with the before/after key-values).
+
+        ``why = (entity, entity_id, details)`` adds a second audit row in the same
+        transaction saying what made the change (e.g. a demand forecast).
+        """
         new = to_json_values(settings)
         with self.transaction(actor) as tx:
             old = dict(tx.con.execute("SELECT key, CAST(value AS VARCHAR) FROM settings").fetchall())
@@ -553,6 +558,8 @@ class Workspace:
                 {k: json.loads(v) for k, v in sorted(old.items())} if old else None,
                 {k: json.loads(v) for k, v in new.items()},
             )
+            if why is not None:
+                tx.audit(why[0], why[1], action, None, why[2])
 
     def branch(self, new_path: str | Path, actor: str = "system") -> "Workspace":
         """Copy this workspace to ``new_path`` for a what-if; the original is not modified.

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..calendar import bank_holidays, daterange, is_working_day
-from ..domain import LeaveStatus, LeaveType, PracticeSnapshot, Shift, ShiftStatus, Weekday
+from ..domain import LeaveStatus, LeaveType, PracticeSnapshot, Shift, ShiftStatus
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # leap year: 29 Feb allowed
@@ -342,7 +342,7 @@ def evaluate(
             if request.clinician_id not in present:
                 continue  # the leave does not change this day's staffing
             after = len(present) - 1
-            minimum = snapshot.settings.min_doctors[Weekday(d.weekday())]
+            minimum = snapshot.settings.min_doctors_for(d)
             if after < minimum:
                 short.append(f"{d.isoformat()} would have {after} doctor(s), below the minimum of {minimum}")
         if short:

@@ -512,7 +512,7 @@ def build_encoding(
     excluded_pins = [k for k, c in cells.items() if c.blocked in ("H2", "H3") and c.existing is not None and c.existing.is_pinned]
     info = partner_quantities(snap, period_start, start, end, current_shifts, variable_keys + excluded_pins, partner_ids)
     partners = sorted({cid for cid, _ in cells})
-    mins = {d: int(snap.settings.min_doctors[Weekday(d.weekday())]) for d in dates}
+    mins = {d: int(snap.settings.min_doctors_for(d)) for d in dates}
     return Encoding(
         snapshot=snap,
         start=start,

@@ -149,10 +149,10 @@ def phase3(snapshot: PracticeSnapshot, ledger: RotaLedger, start: date, end: dat
     target = {c: balances[c][0] for c in candidates}
     total = {c: balances[c][1] for c in candidates}
 
-    mins = snapshot.settings.min_doctors
+    mins = snapshot.settings.min_doctors_for
     heap = []
     for d in days:
-        deficit = mins[Weekday(d.weekday())] - ledger.day_count(d)
+        deficit = mins(d) - ledger.day_count(d)
         if deficit > 0:
             heap.append((-deficit, d))
     heapq.heapify(heap)

@@ -37,7 +37,7 @@ def phase4(snapshot: PracticeSnapshot, ledger: RotaLedger, start: date, end: dat
             if t.term_type is TermType.PARTNER and t.minimum_shifts_per_week and t.overlaps(start, end)
         }
     )
-    mins = snapshot.settings.min_doctors
+    mins = snapshot.settings.min_doctors_for
     short: list[str] = []
     for monday in sorted(weeks):
         week_days = weeks[monday]
@@ -61,7 +61,7 @@ def phase4(snapshot: PracticeSnapshot, ledger: RotaLedger, start: date, end: dat
                         continue
                     if term.max_shifts_per_week is not None and ledger.week_count(cid, d) >= term.max_shifts_per_week:
                         continue
-                    key = (-(mins[Weekday(d.weekday())] - ledger.day_count(d)), d)
+                    key = (-(mins(d) - ledger.day_count(d)), d)
                     if best is None or key < best[0]:
                         best = (key, d)
                 if best is None:
