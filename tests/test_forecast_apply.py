@@ -122,3 +122,16 @@ def test_apply_errors_exit_2_and_write_nothing(ws_with_activity, args, fragment)
     assert res.exit_code == 2, res.output
     assert fragment in res.output and "Traceback" not in res.output
     assert ws_with_activity.path.read_bytes() == before
+
+
+def test_the_demo_practice_ships_two_years_of_appointments(workspace, tmp_path) -> None:
+    from rotacc_lab.commands.demo import DEMO_APPOINTMENTS_PER_DOCTOR, import_demo_activity
+    from rotacc_lab.store.activity import load_activity
+
+    result = import_demo_activity(workspace.path, tmp_path)
+    s = load_activity(workspace.path)["appointments"]
+    assert (len(s), s.start, s.end) == (731, date(2024, 1, 1), date(2025, 12, 31))
+    assert (tmp_path / "demo-activity.csv").is_file() and result.changes[0].inserted == 731
+    mondays = [v for d, v in zip(s.dates, s.values) if d.weekday() == 0 and v > 0]
+    cover = math.ceil(sum(mondays) / len(mondays) / DEMO_APPOINTMENTS_PER_DOCTOR)
+    assert 5 <= cover <= 8  # about the demo's Monday minimum of 6 doctors
