@@ -7,10 +7,13 @@ OUT    ?= out
 
 .PHONY: setup demo test test-fast bench lock clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml setup.py jupyter-config/rotacc-lab.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	# an editable install skips data files: Jupyter's hook that saves tracked notebooks without outputs
+	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
+	cp jupyter-config/rotacc-lab.json $(VENV)/etc/jupyter/jupyter_server_config.d/
 	touch $(STAMP)
 
 setup: $(STAMP)

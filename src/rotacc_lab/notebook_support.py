@@ -78,7 +78,9 @@ def validate_workspace(workspace: object, *, param: str = "workspace", must_exis
         raise ParameterError(f"{param}: missing; give the path of a workspace file (.duckdb)")
     if not isinstance(workspace, (str, Path)):
         raise ParameterError(f"{param}: {workspace!r} is not a path; give the path of a workspace file (.duckdb)")
-    path = Path(workspace).expanduser()
+    from .resources import project_path
+
+    path = project_path(workspace)  # relative: from the project root, wherever the kernel started
     if not must_exist:
         return path
     if not path.is_file():
@@ -261,7 +263,9 @@ def validate_out_dir(out_dir: object, param: str = "out_dir") -> Path:
     __tracebackhide__ = True
     if not isinstance(out_dir, (str, Path)) or not str(out_dir).strip():
         raise ParameterError(f"{param}: {out_dir!r} is not a folder path")
-    path = Path(out_dir).expanduser()
+    from .resources import project_path
+
+    path = project_path(out_dir)
     if path.exists() and not path.is_dir():
         raise ParameterError(f"{param}: {str(out_dir)!r} exists and is not a folder")
     if not path.exists() and not path.parent.is_dir():

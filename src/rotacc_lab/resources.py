@@ -9,6 +9,7 @@ the checkout's folders, so edits there are seen at once.
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -38,3 +39,30 @@ def checkout_root() -> Path | None:
     """The repository root when running from a checkout (editable install), else ``None``."""
     root = Path(__file__).resolve().parents[2]
     return root if (root / "pyproject.toml").is_file() and (root / "src" / "rotacc_lab").is_dir() else None
+
+
+#: environment variable naming the folder that relative notebook paths are resolved from
+ENV_PROJECT_ROOT = "ROTACC_PROJECT_ROOT"
+
+
+def project_root(cwd: Path | None = None) -> Path:
+    """The folder relative notebook parameters (``workspace = "out/demo.duckdb"``) are resolved from.
+
+    ``$ROTACC_PROJECT_ROOT`` when set; else, when the current folder is inside a
+    checkout of rotacc-lab (a kernel started in ``notebooks/`` or ``dashboards/``
+    by JupyterLab), the checkout's root; else the current folder.
+    """
+    override = os.environ.get(ENV_PROJECT_ROOT)
+    if override:
+        return Path(override).expanduser()
+    here = (cwd or Path.cwd()).resolve()
+    root = checkout_root()
+    if root is not None and (here == root or root in here.parents):
+        return root
+    return here
+
+
+def project_path(value: str | os.PathLike) -> Path:
+    """``value`` as a path: ``~`` expanded; a relative path is taken from :func:`project_root`."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else project_root() / path
