@@ -38,6 +38,8 @@ bench: setup
 	$(BIN)/python benchmarks/optimiser.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/dashboards.py
+	$(BIN)/python benchmarks/charts.py
+	$(BIN)/python benchmarks/startup.py
 
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network to the registry)
 lock: setup

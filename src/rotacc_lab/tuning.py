@@ -258,7 +258,7 @@ def tradeoff_chart(df: pl.DataFrame, x: str, y: str, *, label_terms: Sequence[st
     The front is the one in ``df['pareto']`` when present (e.g. over all four
     objectives), else the two-objective front of ``x`` and ``y``.
     """
-    import altair as alt
+    from ._alt import alt
 
     marked = df if "pareto" in df.columns else pareto_front(df, [x, y])
     tips = [*label_terms, x, y, "status", "pareto"]

@@ -32,7 +32,7 @@ def backtest_chart(history: ActivitySeries, bt: Backtest, model: str, history_da
 
 
 def _chart(history: ActivitySeries, forecasts: list[Forecast], history_days: int, title: str):
-    import altair as alt
+    from .._alt import alt
 
     hist, fc = _frames(history, forecasts, history_days)
     x = alt.X("date:T", title=None)

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 if TYPE_CHECKING:
-    import altair as alt
+    from .._alt import alt
 
 _WIDTH = 560
 
 
 def _empty(title: str) -> alt.Chart:
     """A placeholder when a report has no rows (Altair cannot infer types of empty data)."""
-    import altair as alt
+    from .._alt import alt
 
     return (
         alt.Chart(pl.DataFrame({"text": [f"{title}: no rows in this range"]}))
@@ -31,7 +31,7 @@ def _empty(title: str) -> alt.Chart:
 
 def duty_fairness_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     """Bars of WTE-adjusted duty days per clinician with a rule at the group mean."""
-    import altair as alt
+    from .._alt import alt
 
     title = "Duty days per clinician (WTE-adjusted)"
     data = frame.select("clinician_id", "name", "duty_days", "duty_days_wte", "group_mean", "deviation")
@@ -50,7 +50,7 @@ def duty_fairness_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
 
 def monday_balance_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     """Mondays worked per partner (bars) against the WTE-fair share (ticks)."""
-    import altair as alt
+    from .._alt import alt
 
     title = "Mondays worked vs WTE-fair share"
     data = frame.select("clinician_id", "name", "wte", "mondays", "fair_share", "monday_equivalency")
@@ -67,7 +67,7 @@ def monday_balance_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
 
 def staffing_calendar_chart(frame: pl.DataFrame) -> alt.Chart:
     """Calendar heatmap: one cell per working day (week × weekday), coloured by surplus."""
-    import altair as alt
+    from .._alt import alt
 
     title = "Staffing against the minimum (red = below)"
     data = frame.select("date", "weekday", "week", "doctors_working", "minimum", "surplus", "flag", "on_leave")
@@ -88,7 +88,7 @@ def staffing_calendar_chart(frame: pl.DataFrame) -> alt.Chart:
 
 def availability_chart(frame: pl.DataFrame) -> alt.Chart:
     """Fair share vs actual shifts per partner (report 7, the data of report 6)."""
-    import altair as alt
+    from .._alt import alt
 
     title = "Partner WTE availability: fair share vs actual"
     if frame.height == 0:
@@ -115,7 +115,7 @@ def availability_chart(frame: pl.DataFrame) -> alt.Chart:
 
 def weekly_availability_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     """Doctor-days working per week (area) against the week's summed minimum (line)."""
-    import altair as alt
+    from .._alt import alt
 
     title = "Doctor-days per week vs minimum"
     if frame.height == 0:
@@ -136,7 +136,7 @@ def weekly_availability_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart
 
 def partner_wte_chart(frame: pl.DataFrame) -> alt.Chart:
     """Deficiency per partner (historical), coloured by status."""
-    import altair as alt
+    from .._alt import alt
 
     title = "Partner deficiency (target − worked)"
     if frame.height == 0:

@@ -69,7 +69,7 @@ def report_department_pool_weekly(dept: Department, start: date, end: date) -> p
 
 def department_pool_chart(frame: pl.DataFrame):
     """Bars of shifts owed per clinical shift type, with ticks at the minimum and the ideal demand."""
-    import altair as alt
+    from .._alt import alt
 
     data = frame.filter(pl.col("clinical") & (pl.col("shift_type") != "total")).select(
         "shift_type", "owed", "minimum", "ideal", "vs_minimum")
@@ -87,7 +87,7 @@ def department_pool_chart(frame: pl.DataFrame):
 
 def department_pool_weekly_chart(frame: pl.DataFrame):
     """Heat map: week x shift type, coloured by owed minus minimum (red = short)."""
-    import altair as alt
+    from .._alt import alt
 
     data = frame.with_columns(pl.col("week_start").cast(pl.String)).select(
         "week_start", "shift_type", "owed", "minimum", "vs_minimum")

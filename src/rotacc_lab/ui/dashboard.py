@@ -90,7 +90,7 @@ def report_section(name: str, title: str, *, chart: bool = True, description: st
 
 def _report_fairness(data: WorkspaceData, start: date, end: date) -> PanelContent:
     """Report fairness (optimiser S11): each partner's fair difference = actual − fair share."""
-    import altair as alt
+    from .._alt import alt
 
     from ..reports.registry import run_report
 
