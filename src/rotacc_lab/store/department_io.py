@@ -20,16 +20,11 @@ Rota writes by the solver will go through the ChangeSet committer (issue 13).
 from __future__ import annotations
 
 import json
-import os
-import stat
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from ..departments.model import (
@@ -47,32 +42,17 @@ from ..departments.model import (
 )
 from ..departments.source import read_department_full, write_department_folder
 from ..domain import UKNation
-from ..errors import Problem, RotaccError, WorkspaceNotFound
+from ..errors import Problem
 from ..rostering.rules import RuleSet
 from ..rostering.shifts import ShiftType
-from ..private import private_umask
-from . import leftovers
-from .workspace import Workspace
+from .kinds import Kind, arrow_table, audit_rows, data_version, open_kind, replace_file, workspace_kind
 
-KIND = "department"
-DEPARTMENT_SCHEMA_VERSION = 1
-
-
-def schema_sql() -> str:
-    return resources.files("rotacc_lab.store").joinpath("department_schema.sql").read_text(encoding="utf-8")
-
-
-def workspace_kind(path: str | Path) -> str:
-    """``"department"``, ``"practice"`` (a file without ``meta.kind`` is a practice) or an error."""
-    path = Path(path)
-    if not path.is_file():
-        raise WorkspaceNotFound(f"workspace {path} does not exist; import a folder into it first")
-    with Workspace(path).connect(read_only=True) as con:
-        try:
-            rows = con.execute("SELECT value FROM meta WHERE key = 'kind'").fetchall()
-        except duckdb.CatalogException:
-            raise RotaccError(f"{path} is a DuckDB file but not a rotacc-lab workspace (no meta table)") from None
-    return rows[0][0] if rows else "practice"
+#: parents before children (insertion order)
+TABLE_ORDER = ("department", "shift_types", "doctors", "quotas", "demand", "requests", "commitments", "rota")
+DEPARTMENT = Kind("department", "department_schema.sql", 1, TABLE_ORDER,
+                  "a department folder (one with department.toml)")
+KIND = DEPARTMENT.name
+DEPARTMENT_SCHEMA_VERSION = DEPARTMENT.version
 
 
 @dataclass(frozen=True)
@@ -107,8 +87,7 @@ def _tables(d: Department) -> dict[str, pa.Table]:
     s = d.settings
     S, I, D, B = pa.string(), pa.int32(), pa.date32(), pa.bool_()
 
-    def table(rows: list[dict], cols: list[tuple[str, pa.DataType]]) -> pa.Table:
-        return pa.Table.from_pylist(rows, schema=pa.schema(cols))
+    table = arrow_table
 
     return {
         "department": table(
@@ -153,92 +132,19 @@ def _tables(d: Department) -> dict[str, pa.Table]:
     }
 
 
-#: parents before children (insertion order)
-TABLE_ORDER = ("department", "shift_types", "doctors", "quotas", "demand", "requests", "commitments", "rota")
-
-
-def _write_new_file(path: Path, d: Department, audit: list[tuple], data_version: int, actor: str,
-                    source: Path) -> None:
-    con = duckdb.connect(str(path))  # (the caller holds private_umask: the file and its .wal are 0600)
-    try:
-        con.execute("BEGIN")
-        con.execute(schema_sql())
-        con.execute("INSERT INTO meta VALUES ('kind', ?), ('schema_version', ?), ('data_version', ?),"
-                    " ('created_at', CAST(current_timestamp AS VARCHAR))",
-                    [KIND, str(DEPARTMENT_SCHEMA_VERSION), str(data_version)])
-        tables = _tables(d)
-        for name in TABLE_ORDER:
-            con.register("_in", tables[name])
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _in")
-            con.unregister("_in")
-        for row in audit:
-            con.execute("INSERT INTO audit_log VALUES (nextval('audit_seq'), ?, ?, ?, ?, ?, ?, ?)", list(row[1:]))
-        counts = {name: len(tables[name]) for name in TABLE_ORDER[1:]}
-        con.execute(
-            "INSERT INTO audit_log VALUES (nextval('audit_seq'), CAST(current_timestamp AS TIMESTAMP), ?, 'import',"
-            " 'workspace', 'department', NULL, CAST(? AS JSON))",
-            [actor, json.dumps({"source": str(source), "counts": counts, "data_version": data_version})],
-        )
-        con.execute("COMMIT")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-
-
 def import_department(workspace: str | Path, folder: str | Path, actor: str = "cli") -> DepartmentImportSummary:
     """Validate ``folder`` and make it the department of ``workspace`` (created if missing).
 
     Raises :class:`~rotacc_lab.errors.ValidationError` listing every problem; then, and on
     any other failure, an existing workspace file is left untouched.
     """
-    target = Path(workspace)
-    folder = Path(folder)
     read = read_department_full(folder)  # raises before any file is touched
     dept = read.department
-    if not target.parent.is_dir():
-        raise RotaccError(f"cannot create workspace {target}: folder {target.parent} does not exist")
-    created = not target.exists()
-    leftovers.sweep(target)  # hidden copies left by killed imports
-    tmp = leftovers.temp_path(target, "import")
-    with ExitStack() as stack:
-        audit: list[tuple] = []
-        version = 1
-        if not created:
-            kind = workspace_kind(target)
-            if kind != KIND:
-                raise RotaccError(
-                    f"{target} is a {kind} workspace; a department needs its own workspace file "
-                    f"(give a new path, e.g. {target.with_name('department.duckdb')})")
-            held = stack.enter_context(Workspace(target).connect(read_only=False))
-            _check_version(held, target)
-            version = int(held.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]) + 1
-            audit = held.execute(
-                "SELECT audit_id, \"at\", actor, action, entity, entity_id, CAST(before AS VARCHAR),"
-                " CAST(after AS VARCHAR) FROM audit_log ORDER BY audit_id").fetchall()
-        try:
-            with private_umask():
-                _write_new_file(tmp, dept, audit, version, actor, folder)
-            if not created:  # the new file was 0600 while written; the workspace keeps its own mode
-                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
-            raise
+    created, version = replace_file(workspace, DEPARTMENT, _tables(dept), actor, folder)
     counts = {"shift_types": len(dept.shift_types), "doctors": len(dept.doctors), "quotas": len(dept.quotas),
               "demand": len(dept.demand), "requests": len(dept.requests), "commitments": len(dept.commitments),
               "rota": len(dept.rota)}
-    return DepartmentImportSummary(target, folder, created, counts, read.warnings, version)
-
-
-def _check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    version = int(rows[0][0]) if rows else 0
-    if version > DEPARTMENT_SCHEMA_VERSION:
-        raise RotaccError(f"department workspace {path} has schema version {version}, newer than this rotacc-lab "
-                          f"(knows up to {DEPARTMENT_SCHEMA_VERSION}); upgrade rotacc-lab")
-    if version < 1:
-        raise RotaccError(f"department workspace {path} has no valid schema_version in its meta table")
+    return DepartmentImportSummary(Path(workspace), Path(folder), created, counts, read.warnings, version)
 
 
 # --------------------------------------------------------------------------- reading back
@@ -255,14 +161,9 @@ def _day(kind: str, weekday: int | None, day_date: date | None) -> int | str | d
 def load_department(workspace: str | Path) -> Department:
     """The whole department as a frozen :class:`Department` (the connection is closed on return)."""
     path = Path(workspace)
-    kind = workspace_kind(path)
-    if kind != KIND:
-        raise RotaccError(f"{path} is a {kind} workspace, not a department; import a department folder "
-                          "(one with department.toml) into its own file")
-    with Workspace(path).connect(read_only=True) as con:
-        _check_version(con, path)
+    with open_kind(path, DEPARTMENT) as con:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
-        version = int(q("SELECT value FROM meta WHERE key = 'data_version'")[0][0])
+        version = data_version(con)
         name, nation, start, weeks, rules = q(
             "SELECT name, uk_nation, period_start, period_weeks, CAST(rules AS VARCHAR) FROM department")[0]
         settings = DepartmentSettings(name, UKNation(nation), start, int(weeks),
@@ -294,8 +195,8 @@ def export_department(workspace: str | Path, folder: str | Path) -> list[Path]:
 
 def department_audit(workspace: str | Path) -> list[dict]:
     """The audit rows of a department workspace, oldest first."""
-    with Workspace(Path(workspace)).connect(read_only=True) as con:
-        cur = con.execute("SELECT audit_id, \"at\", actor, action, entity, entity_id, CAST(after AS VARCHAR) AS after"
-                          " FROM audit_log ORDER BY audit_id")
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
+    return audit_rows(workspace, DEPARTMENT)
+
+
+__all__ = ["DEPARTMENT", "DepartmentImportSummary", "department_audit", "export_department", "import_department",
+           "load_department", "workspace_kind"]
