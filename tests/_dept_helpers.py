@@ -57,13 +57,11 @@ bank_holiday,day,0,1,,
 }
 
 
-def write_department(path: Path, **files: str | None) -> Path:
-    """Write the tiny department into ``path``; keyword args replace (or with None drop) files.
-
-    Keys are file names with ``.`` written as ``_`` before the extension, e.g. ``doctors_csv``.
-    """
+def write_folder(path: Path, base: dict[str, str], files: dict[str, str | None]) -> Path:
+    """Write ``base`` into ``path``; ``files`` keys are file names with the last ``.`` written as ``_``
+    (``doctors_csv``) and replace a file, or with None drop it."""
     path.mkdir(parents=True, exist_ok=True)
-    content = dict(TINY)
+    content = dict(base)
     for key, text in files.items():
         name = key[::-1].replace("_", ".", 1)[::-1]
         if text is None:
@@ -73,3 +71,8 @@ def write_department(path: Path, **files: str | None) -> Path:
     for name, text in content.items():
         (path / name).write_text(text, encoding="utf-8")
     return path
+
+
+def write_department(path: Path, **files: str | None) -> Path:
+    """Write the tiny department into ``path``, with files replaced or dropped (see :func:`write_folder`)."""
+    return write_folder(path, TINY, files)

@@ -366,6 +366,20 @@ def test_overrides_number_table_and_disable():
     assert check_rota(four, rules, only=["weekend_frequency"]).violations == ()
 
 
+def test_overrides_relative_to_a_base_rule_set():
+    wtr = RuleSet.only(["average_weekly_hours", "rest_between_shifts", "weekly_rest", "consecutive_nights"])
+    assert wtr.enabled == {"average_weekly_hours", "rest_between_shifts", "weekly_rest", "consecutive_nights"}
+    rules = RuleSet.from_overrides({"hours_in_168": True, "weekly_rest": {"enabled": False, "rest_hours": 30}},
+                                   base=wtr)
+    assert "hours_in_168" in rules.enabled and "weekly_rest" not in rules.enabled
+    assert rules.overrides(wtr) == {"hours_in_168": {"enabled": True},
+                                    "weekly_rest": {"enabled": False, "rest_hours": 30}}
+    assert RuleSet.from_overrides(rules.overrides(wtr), base=wtr) == rules
+    assert wtr.overrides(wtr) == {}
+    with pytest.raises(ValueError, match="unknown"):
+        RuleSet.only(["nope"])
+
+
 def test_overrides_report_every_problem_at_once():
     with pytest.raises(ValidationError) as err:
         RuleSet.from_overrides({

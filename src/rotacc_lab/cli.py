@@ -39,6 +39,7 @@ COMMAND_MODULES = [
     "activity",
     "departments",
     "forecast",
+    "carehomes",
 ]
 
 

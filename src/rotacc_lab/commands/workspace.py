@@ -43,10 +43,12 @@ def register(app: typer.Typer) -> None:
     def import_(
         workspace: Path = typer.Argument(..., help="workspace file (created if missing)"),
         source: Path = typer.Argument(..., help="practice folder (settings.toml + CSVs), .xlsx workbook, "
-                                      "or department folder (department.toml + CSVs)"),
+                                      "department folder (department.toml + CSVs) or care-home provider folder "
+                                      "(provider.toml + CSVs)"),
         actor: str = typer.Option("cli", "--actor", help="name recorded in the audit log"),
     ) -> None:
-        """Validate SOURCE and replace the workspace's practice (or department) data with it (all or nothing)."""
+        """Validate SOURCE and replace the workspace's practice, department or provider data with it (all or nothing)."""
+        from ..carehomes.source import is_provider_folder
         from ..departments.source import is_department_folder
         from ..store import import_source
 
@@ -55,6 +57,10 @@ def register(app: typer.Typer) -> None:
                 from ..store.department_io import import_department
 
                 summary = import_department(workspace, source, actor=actor)
+            elif is_provider_folder(source):
+                from ..store.provider_io import import_provider
+
+                summary = import_provider(workspace, source, actor=actor)
             else:
                 summary = import_source(workspace, source, actor=actor)
         except ValidationError as err:
@@ -70,18 +76,20 @@ def register(app: typer.Typer) -> None:
         folder: Path = typer.Argument(..., help="folder to write settings.toml and the CSV files into"),
         xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="also write the practice as one .xlsx workbook"),
     ) -> None:
-        """Write the practice (or department) data in the import format (round-trips exactly)."""
+        """Write the practice, department or provider data in the import format (round-trips exactly)."""
         from ..store import export_folder, export_xlsx
         from ..errors import cannot_write
         from ..store.department_io import export_department, workspace_kind
+        from ..store.provider_io import export_provider
 
         try:
             if xlsx is not None and not xlsx.parent.is_dir():  # checked before the folder is written
                 raise cannot_write(xlsx)
-            if workspace_kind(workspace) == "department":
+            kind = workspace_kind(workspace)
+            if kind in ("department", "provider"):
                 if xlsx is not None:
-                    raise RotaccError("--xlsx: a department exports as a folder only; leave --xlsx out")
-                files = export_department(workspace, folder)
+                    raise RotaccError(f"--xlsx: a {kind} exports as a folder only; leave --xlsx out")
+                files = (export_department if kind == "department" else export_provider)(workspace, folder)
             else:
                 files = export_folder(workspace, folder)
             if xlsx is not None:

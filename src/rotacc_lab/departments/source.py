@@ -19,7 +19,6 @@ from typing import Any, Mapping
 from ..dates import date_reason
 from ..domain import UKNation
 from ..errors import Problem, RotaccError, ValidationError
-from ..private import make_private_dir, write_private_text
 from ..rostering.rules import RuleSet
 from ..rostering.shifts import ShiftType
 from ..rostering.tables import (
@@ -32,6 +31,7 @@ from ..rostering.tables import (
     Sheet,
     Table,
     csv_text,
+    known_ids,
     f_opt,
     f_weekdays,
     p_choice,
@@ -49,6 +49,7 @@ from ..rostering.tables import (
     shift_types_csv,
     toml_string,
     unique_key,
+    write_files,
 )
 from .model import (
     BANK_HOLIDAY,
@@ -212,21 +213,6 @@ def _email(text: str) -> str:
     if "@" not in text or text.startswith("@") or text.endswith("@") or " " in text:
         raise ValueError
     return text
-
-
-def _known(sheet: Sheet | None, column: str) -> set[str] | None:
-    """Identifiers in ``column`` of any row (even one with other bad cells), so a mistake elsewhere
-    in a row does not cascade into "unknown" problems in other files; ``None`` when the file is
-    unusable, and references to it are then not checked."""
-    if sheet is None:
-        return None
-    out = set()
-    for _, r in sheet.rows:
-        try:
-            out.add(p_id(r.get(column, "")))
-        except ValueError:
-            pass
-    return out
 
 
 def _doctors(sheet: Sheet | None, ck: Collector, codes: set[str] | None) -> list[Doctor]:
@@ -455,14 +441,14 @@ def read_department_full(folder: str | Path) -> DepartmentRead:
     settings = _settings(read_toml(folder, MARKER, ck), ck)
     types_sheet = read_table(folder, SHIFT_TYPES, ck)
     types_list = parse_shift_types(types_sheet, ck)
-    codes = _known(types_sheet, "shift_type")
+    codes = known_ids(types_sheet, "shift_type")
     doctors_sheet = read_table(folder, DOCTORS, ck)
     doctors = _doctors(doctors_sheet, ck, codes)
-    doctor_ids = _known(doctors_sheet, "doctor_id")
+    doctor_ids = known_ids(doctors_sheet, "doctor_id")
     if doctors_sheet is not None and not doctor_ids and not any(p.source == DOCTORS.file for p in ck.problems):
         ck.add(DOCTORS.file, None, None, None, "has no doctors; give at least one row")
     refs = _Refs({t.code: t for t in types_list}, codes, {d.doctor_id: d for d in doctors}, doctor_ids,
-                 _known(doctors_sheet, "group"))
+                 known_ids(doctors_sheet, "group"))
     quotas = _quotas(read_table(folder, QUOTAS, ck), ck, refs)
     demand = _demand(read_table(folder, DEMAND, ck), ck, refs, settings)
     requests = _requests(read_table(folder, REQUESTS, ck), ck, refs)
@@ -536,16 +522,7 @@ def render_department(d: Department) -> dict[str, str]:
 
 def write_department_folder(d: Department, folder: str | Path) -> list[Path]:
     """Write the folder files (creating the folder); returns the paths written."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise RotaccError(f"{folder} exists and is not a folder; give a folder to export into")
-    make_private_dir(folder)
-    out = []
-    for name, text in render_department(d).items():
-        path = folder / name
-        write_private_text(path, text, newline="")
-        out.append(path)
-    return out
+    return write_files(folder, render_department(d))
 
 
 __all__ = [

@@ -534,14 +534,24 @@ class RuleSet:
         return cls({rid: {p.name: p.default for p in r.params} for rid, r in RULES.items()}, frozenset(RULES))
 
     @classmethod
-    def from_overrides(cls, overrides: Mapping[str, Any] | None, source: str = "[rules]") -> "RuleSet":
-        """Apply overrides; ``ValidationError`` lists every bad key at once.
+    def only(cls, rule_ids: Iterable[str]) -> "RuleSet":
+        """Default limits with only ``rule_ids`` enabled (e.g. the Working Time rules for care staff)."""
+        ids = frozenset(rule_ids)
+        unknown = sorted(ids - set(RULES))
+        if unknown:
+            raise ValueError(f"rules: {unknown!r} unknown; accepted: {', '.join(RULES)}")
+        return cls(cls.default().limits, ids)
+
+    @classmethod
+    def from_overrides(cls, overrides: Mapping[str, Any] | None, source: str = "[rules]",
+                       base: "RuleSet | None" = None) -> "RuleSet":
+        """Apply overrides to ``base`` (default: every rule with its default limits).
 
         Accepted per rule id: a number (sets the rule's main limit), ``false`` /
         ``true`` (disable / enable), or a table of parameter names, numbers and
-        ``enabled``.
+        ``enabled``. ``ValidationError`` lists every bad key at once.
         """
-        base = cls.default()
+        base = base or cls.default()
         limits = {rid: dict(v) for rid, v in base.limits.items()}
         enabled = set(base.enabled)
         problems: list[Problem] = []
@@ -582,14 +592,14 @@ class RuleSet:
             raise ValidationError(problems, source)
         return cls(limits, frozenset(enabled))
 
-    def overrides(self) -> dict[str, Any]:
-        """Only what differs from the defaults, in the shape :meth:`from_overrides` reads."""
-        base = RuleSet.default()
+    def overrides(self, base: "RuleSet | None" = None) -> dict[str, Any]:
+        """Only what differs from ``base`` (default: the defaults), in the shape :meth:`from_overrides` reads."""
+        base = base or RuleSet.default()
         out: dict[str, Any] = {}
         for rid in RULES:
             changed = {k: v for k, v in self.limits[rid].items() if v != base.limits[rid][k]}
-            if rid not in self.enabled:
-                changed = {"enabled": False, **changed}
+            if (rid in self.enabled) != (rid in base.enabled):
+                changed = {"enabled": rid in self.enabled, **changed}
             if changed:
                 out[rid] = changed
         return out

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..dates import date_reason
-from ..errors import Problem, ValidationError
+from ..errors import Problem, RotaccError, ValidationError
+from ..private import make_private_dir, write_private_text
 from .shifts import ShiftType, parse_hhmm
 
 BAD = object()  # a cell that failed to parse (its problem is already recorded)
@@ -174,6 +175,33 @@ def unique_key(ck: Collector, sheet: Sheet, i: int, key: tuple, seen: dict[tuple
     return True
 
 
+def known_ids(sheet: Sheet | None, column: str) -> set[str] | None:
+    """Identifiers in ``column`` of any row (even one with other bad cells), so a mistake elsewhere
+    in a row does not cascade into "unknown" problems in other files; ``None`` when the file is
+    unusable, and references to it are then not checked."""
+    if sheet is None:
+        return None
+    out = set()
+    for _, r in sheet.rows:
+        try:
+            out.add(p_id(r.get(column, "")))
+        except ValueError:
+            pass
+    return out
+
+
+def ref(ck: Collector, sheet: Sheet, i: int, r: dict[str, str], column: str, known: set[str] | None, what: str,
+        required: bool = True, source_file: str = "") -> Any:
+    """An identifier in ``column`` that must be one of ``known`` (unchecked when ``known`` is None)."""
+    value = ck.cell(sheet, i, r, column, p_id, f"a {what} id" + (f" of {source_file}" if source_file else ""),
+                    required=required)
+    if value not in (None, BAD) and known is not None and value not in known:
+        shown = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
+        ck.add(sheet.source, i, column, value, f"unknown {what}; known: {shown or 'none'}")
+        return BAD
+    return value
+
+
 # --------------------------------------------------------------------------- parsers
 
 _INT_RE = re.compile(r"[+-]?\d+")
@@ -219,6 +247,18 @@ def p_decimal(lo: Decimal, hi: Decimal, places: int = 2) -> Callable[[str], Deci
         return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
 
     return parse
+
+
+def p_money(text: str) -> int:
+    """Pounds with at most 2 decimals, above 0 and below 10 000 -> whole pence."""
+    d = Decimal(text)
+    if not d.is_finite() or d != d.quantize(Decimal("0.01")) or not Decimal(0) < d < Decimal(10000):
+        raise ValueError
+    return int(d * 100)
+
+
+def f_money(pence: int) -> str:
+    return f"{pence // 100}.{pence % 100:02d}"
 
 
 def p_bool(text: str) -> bool:
@@ -302,6 +342,21 @@ def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for r in rows:
         writer.writerow(["" if v is None else v for v in r])
     return buf.getvalue()
+
+
+def write_files(folder: str | Path, files: dict[str, str]) -> list[Path]:
+    """Write ``{name: text}`` into ``folder`` (created if needed; private, 0700/0600, like every export);
+    returns the paths."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise RotaccError(f"{folder} exists and is not a folder; give a folder to export into")
+    make_private_dir(folder)
+    out = []
+    for name, text in files.items():
+        path = folder / name
+        write_private_text(path, text, newline="")
+        out.append(path)
+    return out
 
 
 def toml_string(text: str) -> str:

@@ -20,7 +20,6 @@ Rota writes by the solver will go through the ChangeSet committer (issue 13).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,10 +41,9 @@ from ..departments.model import (
 )
 from ..departments.source import read_department_full, write_department_folder
 from ..domain import UKNation
-from ..errors import Problem
 from ..rostering.rules import RuleSet
 from ..rostering.shifts import ShiftType
-from .kinds import Kind, arrow_table, audit_rows, data_version, open_kind, replace_file, workspace_kind
+from .kinds import ImportSummary, Kind, arrow_table, audit_rows, data_version, open_kind, replace_file, workspace_kind
 
 #: parents before children (insertion order)
 TABLE_ORDER = ("department", "shift_types", "doctors", "quotas", "demand", "requests", "commitments", "rota")
@@ -55,21 +53,8 @@ KIND = DEPARTMENT.name
 DEPARTMENT_SCHEMA_VERSION = DEPARTMENT.version
 
 
-@dataclass(frozen=True)
-class DepartmentImportSummary:
-    workspace: Path
-    source: Path
-    created: bool
-    counts: dict[str, int]
-    warnings: tuple[Problem, ...] = field(default=())
-    data_version: int = 1
-
-    def __str__(self) -> str:
-        verb = "created" if self.created else "replaced the department in"
-        lines = [f"imported department {self.source} and {verb} {self.workspace} (data version {self.data_version}):"]
-        lines += [f"  {name:<22}{n:>7}" for name, n in self.counts.items()]
-        lines += [f"  warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+#: the summary an import returns (``str()`` of it is what the CLI prints)
+DepartmentImportSummary = ImportSummary
 
 
 # --------------------------------------------------------------------------- rows
@@ -144,7 +129,7 @@ def import_department(workspace: str | Path, folder: str | Path, actor: str = "c
     counts = {"shift_types": len(dept.shift_types), "doctors": len(dept.doctors), "quotas": len(dept.quotas),
               "demand": len(dept.demand), "requests": len(dept.requests), "commitments": len(dept.commitments),
               "rota": len(dept.rota)}
-    return DepartmentImportSummary(Path(workspace), Path(folder), created, counts, read.warnings, version)
+    return ImportSummary(DEPARTMENT.name, Path(workspace), Path(folder), created, counts, read.warnings, version)
 
 
 # --------------------------------------------------------------------------- reading back

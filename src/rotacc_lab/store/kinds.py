@@ -19,7 +19,7 @@ import json
 import os
 import stat
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -27,7 +27,7 @@ from typing import Iterator, Mapping, Sequence
 import duckdb
 import pyarrow as pa
 
-from ..errors import RotaccError, WorkspaceNotFound
+from ..errors import Problem, RotaccError, WorkspaceNotFound
 from ..private import private_umask
 from . import leftovers
 from .workspace import Workspace
@@ -45,6 +45,26 @@ class Kind:
 
     def schema_sql(self) -> str:
         return resources.files("rotacc_lab.store").joinpath(self.schema_file).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import of a department or provider folder did."""
+
+    kind: str
+    workspace: Path
+    source: Path
+    created: bool
+    counts: dict[str, int]
+    warnings: tuple[Problem, ...] = field(default=())
+    data_version: int = 1
+
+    def __str__(self) -> str:
+        verb = "created" if self.created else f"replaced the {self.kind} in"
+        lines = [f"imported {self.kind} {self.source} and {verb} {self.workspace} (data version {self.data_version}):"]
+        lines += [f"  {name:<22}{n:>7}" for name, n in self.counts.items()]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
 
 
 def workspace_kind(path: str | Path) -> str:
