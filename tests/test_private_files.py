@@ -148,3 +148,18 @@ def test_department_workspaces_and_exports_are_private(tmp_path, open_umask):
     out = tmp_path / "out"
     export_department(ws, out)
     assert mode(out) == 0o700 and {mode(p) for p in out.iterdir()} == {0o600}
+
+
+def test_provider_workspaces_and_exports_are_private(tmp_path, open_umask):
+    from _care_helpers import DEMO_PROVIDER
+    from rotacc_lab.store.provider_io import export_provider, import_provider
+
+    ws = tmp_path / "care.duckdb"
+    import_provider(ws, DEMO_PROVIDER)
+    assert mode(ws) == 0o600
+    os.chmod(ws, 0o640)
+    import_provider(ws, DEMO_PROVIDER)
+    assert mode(ws) == 0o640
+    out = tmp_path / "out"
+    export_provider(ws, out)
+    assert mode(out) == 0o700 and {mode(p) for p in out.iterdir()} == {0o600}
