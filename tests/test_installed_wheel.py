@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 #: the project files a wheel is built from
 PROJECT_FILES = ("pyproject.toml", "setup.py", "README.md")
-PROJECT_DIRS = ("src", "notebooks", "dashboards", "data")
+PROJECT_DIRS = ("src", "notebooks", "dashboards", "data", "jupyter-config")
 #: the folders the wheel must carry, file for file
 SHIPPED = ("notebooks", "dashboards", "data")
 
@@ -88,6 +88,8 @@ def test_the_wheel_carries_every_notebook_dashboard_and_data_file(installed):
     bundled = {n.removeprefix("rotacc_lab/_bundled/") for n in names if n.startswith("rotacc_lab/_bundled/")}
     assert bundled == _shipped_files()
     assert "rotacc_lab/store/schema.sql" in names
+    assert any(n.endswith(".data/data/etc/jupyter/jupyter_server_config.d/rotacc-lab.json") for n in names), \
+        "the Jupyter hook config that strips tracked notebooks' outputs"
 
 
 def test_the_installed_requirements_are_consistent(installed):
