@@ -16,7 +16,8 @@ from ortools.sat.python import cp_model
 
 from ...calendar import week_monday
 from ...domain import Weekday
-from .encoding import Encoding, floor_staffing
+from .encoding import Cell, Encoding, floor_staffing
+from .rules import h1_other_shift, h2_away, h3_cannot_work, h4_pinned, h4b_duty
 
 __all__ = ["ModelContext", "Group", "HARD_CONSTRAINTS", "add_hard_constraints"]
 
@@ -24,11 +25,15 @@ Group = tuple[str, str | None, Hashable]
 
 
 class ModelContext:
-    """The CP-SAT model under construction plus the lookups every rule needs.
+    """The CP-SAT model under construction plus the lookups every rule and term needs.
 
     ``x[(clinician_id, day)]`` is the decision variable of each encoding cell.
     ``work(cid, day)`` is what "clinician works a STANDARD/DUTY shift that day" means in
     the model: the variable for a cell, else 1 for a fixed shift, else 0.
+
+    The shared sub-expressions the soft terms build once are explicit fields, filled on
+    first use: ``count_vars`` (``shifts[c]`` per partner, with its range), ``day_counts``
+    (``partners_on[d]`` per day) and ``equivalency`` (S1/S10's scaled counts).
     """
 
     def __init__(self, enc: Encoding, explain: bool = False):
@@ -46,6 +51,12 @@ class ModelContext:
             self._by_day.setdefault(d, []).append(v)
             if enc.cells[(cid, d)].blocked is None:
                 self.free_by_day.setdefault(d, []).append(v)
+        #: partner -> (shifts[c] expression, lowest, highest)
+        self.count_vars: dict[str, tuple] = {}
+        #: day -> (partners_on[d] expression, number of open cells)
+        self.day_counts: dict[date, tuple] = {}
+        #: partner -> (equivalency expression, lowest, highest); None until S1 or S10 builds it
+        self.equivalency: dict[str, tuple] | None = None
 
     # -- enforcement --------------------------------------------------------------
     def enforce(self, ct: cp_model.Constraint, group: Group) -> None:
@@ -57,6 +68,22 @@ class ModelContext:
             lit = self.model.new_bool_var("enforce:" + "|".join(str(p) for p in group))
             self.group_literals[group] = lit
         ct.only_enforce_if(lit)
+
+    def fix(self, key: tuple[str, date], value: int, group: Group) -> None:
+        """``assign[key] = value``: a fixed domain in normal mode, an enforced constraint in explain mode."""
+        var = self.x[key]
+        if self.explain:
+            self.enforce(self.model.add(var == value), group)
+            return
+        domain = self.model.proto.variables[var.index].domain
+        last = len(domain) - 1  # the proto's repeated field takes no negative index
+        if not domain[0] <= value <= domain[last]:
+            # two rules disagree on the cell (the encoding's pin states prevent it): the model stays
+            # infeasible, visibly, rather than one rule silently winning
+            self.model.add(var == value)
+            return
+        domain[0] = value
+        domain[last] = value
 
     # -- lookups ----------------------------------------------------------------------
     def work(self, cid: str, day: date):
@@ -86,50 +113,49 @@ def _by_weekday(day: date) -> Weekday:
     return Weekday(day.weekday())
 
 
-def _forbid_blocked(ctx: ModelContext, rule: str, grouping: Callable[[date], object]) -> list[Group]:
-    """Set ``assign = 0`` on every cell the encoding blocked under ``rule``.
+def _fix_cells(ctx: ModelContext, rule: str, decides: Callable[[Cell], object], value: int,
+               grouping: Callable[[date], object] = week_monday) -> list[Group]:
+    """Set ``assign = value`` on every cell for which ``decides(cell)`` is true.
 
-    Each constraint is enforced by the literal of its group ``(rule, clinician, grouping(day))``
-    so an infeasibility explanation can name the rule, the clinician and the week (or weekday).
+    Each cell is grouped as ``(rule, clinician, grouping(day))`` so an infeasibility
+    explanation can name the rule, the clinician and the week (or weekday).
     """
     added: set[Group] = set()
     for key, cell in ctx.enc.cells.items():
-        if cell.blocked == rule:
+        if decides(cell):
             g = (rule, cell.clinician_id, grouping(cell.day))
-            ctx.enforce(ctx.model.add(ctx.x[key] == 0), g)
+            ctx.fix(key, value, g)
             added.add(g)
     return sorted(added, key=str)
 
 
 def h1_one_shift_per_day(ctx: ModelContext) -> list[Group]:
     """H1: a clinician works at most one shift a day. Each ``assign`` is boolean; a day already
-    holding another shift of the partner (pinned, completed, study leave, ...) gets no STANDARD shift."""
-    return _forbid_blocked(ctx, "H1", week_monday)
+    holding another shift of the partner (completed, cancelled on record, study leave, coroners)
+    gets no STANDARD shift (:func:`~.rules.h1_other_shift`)."""
+    return _fix_cells(ctx, "H1", h1_other_shift, 0)
 
 
 def h2_no_work_on_leave(ctx: ModelContext) -> list[Group]:
-    """H2: no STANDARD shift on a day of approved leave (or sick leave)."""
-    return _forbid_blocked(ctx, "H2", week_monday)
+    """H2: no STANDARD shift on a day of approved leave of any type, or sick leave (:func:`~.rules.h2_away`)."""
+    return _fix_cells(ctx, "H2", h2_away, 0)
 
 
 def h3_no_work_on_cannot_work_days(ctx: ModelContext) -> list[Group]:
-    """H3: no STANDARD shift on a weekday listed in the partner's cannot_work_days."""
-    return _forbid_blocked(ctx, "H3", _by_weekday)
+    """H3: no STANDARD shift on a weekday in the partner's cannot_work_days (:func:`~.rules.h3_cannot_work`)."""
+    return _fix_cells(ctx, "H3", h3_cannot_work, 0, _by_weekday)
 
 
 def h4_pinned_shifts_preserved(ctx: ModelContext) -> list[Group]:
-    """H4: pinned partner STANDARD shifts stay. They are fixed coverage (counted in
-    ``fixed_cover``/``fixed_work``/weekly counts), not variables, so nothing can remove them;
-    this function only reports them. Pins downgraded or excluded by the encoding are not here."""
-    return sorted(
-        {("H4", c.clinician_id, c.day) for c in ctx.enc.cells.values() if c.blocked == "H1" and c.reason == "pinned STANDARD shift"},
-        key=str,
-    )
+    """H4: ``assign = 1`` on every pinned partner STANDARD shift the optimiser keeps
+    (:func:`~.rules.h4_pinned`). Pins on leave or cannot-work days are excluded by the
+    encoding (H2/H3 block those cells), and pins above a weekly maximum are downgraded."""
+    return _fix_cells(ctx, "H4", h4_pinned, 1)
 
 
 def h4b_duty_blocks_standard(ctx: ModelContext) -> list[Group]:
-    """H4b: a day with a DUTY shift gets no STANDARD shift (the DUTY shift already covers it)."""
-    return _forbid_blocked(ctx, "H4b", week_monday)
+    """H4b: a day with a DUTY shift gets no STANDARD shift; the DUTY shift already covers it (:func:`~.rules.h4b_duty`)."""
+    return _fix_cells(ctx, "H4b", h4b_duty, 0)
 
 
 def h5_non_partner_shifts_fixed(ctx: ModelContext) -> list[Group]:

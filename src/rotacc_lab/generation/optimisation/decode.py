@@ -3,7 +3,7 @@
 * ``assign = 1`` and no shift at the key: create a STANDARD FULL SCHEDULED shift (origin "phase5").
 * ``assign = 0`` and the key holds a shift the solver owns (unpinned partner STANDARD
   SCHEDULED, or a pin the encoding downgraded because pins exceeded a weekly maximum): delete it.
-* Everything else -- pinned, DUTY, completed, non-partner shifts -- is never touched.
+* Everything else -- kept pins (``assign = 1`` by H4), DUTY, completed, non-partner shifts -- is never touched.
 """
 
 from __future__ import annotations
@@ -39,6 +39,6 @@ def decode(enc: Encoding, values: Mapping[tuple[str, date], int]) -> tuple[list[
             )
         elif v == 0 and cell.variable_backed:
             delete.append(key)
-        elif v == 1 and cell.existing is not None and not cell.variable_backed:  # pragma: no cover - guarded by H1
+        elif v == 1 and cell.existing is not None and not cell.variable_backed and not cell.pinned:  # pragma: no cover
             raise AssertionError(f"solver assigned an occupied day {key}")
     return create, delete

@@ -28,6 +28,7 @@ import polars as pl
 
 from ...calendar import daterange, week_monday
 from ...domain import (
+    Leave,
     LeaveStatus,
     LeaveType,
     PracticeSnapshot,
@@ -38,6 +39,7 @@ from ...domain import (
     Weekday,
     WorkingTerm,
 )
+from .rules import PIN_DOWNGRADED, PIN_EXCLUDED, PIN_KEPT, first_block
 
 __all__ = [
     "Cell",
@@ -94,12 +96,24 @@ def _is_working(day: date, bank_hols: frozenset[date]) -> bool:
     return day.weekday() < 5 and day not in bank_hols
 
 
+def _away_reason(snap: PracticeSnapshot, cid: str, day: date) -> str | None:
+    """"annual leave", "study leave", ... for approved leave of any type, "sick leave", or None."""
+    leave: Leave | None = snap.approved_leave_on(cid, day)
+    if leave is not None:
+        return leave.leave_type.value.lower().replace("_", " ")
+    return "sick leave" if snap.sick_on(cid, day) is not None else None
+
+
 # --------------------------------------------------------------------------- data
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One decision variable: may partner ``clinician_id`` work a STANDARD shift on ``day``."""
+    """One decision variable ``assign[c, d]``: does partner ``clinician_id`` work a STANDARD shift on ``day``.
+
+    The fields are facts; which hard rule forces the cell is decided by the rule predicates
+    of ``rules.py`` (``blocked``/``reason`` name the first of them, for explanations).
+    """
 
     clinician_id: str
     day: date
@@ -107,15 +121,41 @@ class Cell:
     existing: Shift | None
     #: the existing shift is the solver's to keep or delete (unpinned STANDARD SCHEDULED, or a downgraded pin)
     variable_backed: bool
-    #: why the cell is forced to 0: "H1" another shift occupies the day, "H2" leave/sick, "H3" cannot-work day,
-    #: "H4b" a DUTY shift; None when the solver is free to choose
-    blocked: str | None
+    #: approved leave of any type ("annual leave", "study leave" ...) or "sick leave"; None when not away
+    away: str | None = None
+    #: the weekday is one of the term's cannot-work days
+    cannot_work: bool = False
+    #: pin state of a pinned STANDARD shift: rules.PIN_KEPT / PIN_EXCLUDED / PIN_DOWNGRADED, else None
+    pin: str | None = None
+    #: the first rule forcing the cell to 0 ("H4b", "H1", "H2", "H3"), None when the solver may choose
+    blocked: str | None = field(init=False)
     #: human detail for the block ("annual leave", "DUTY shift", ...)
-    reason: str = ""
+    reason: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        rule, why = first_block(self)
+        object.__setattr__(self, "blocked", rule)
+        object.__setattr__(self, "reason", why)
+
+    @property
+    def weekday(self) -> Weekday:
+        return Weekday(self.day.weekday())
+
+    @property
+    def pinned(self) -> bool:
+        """A pin the optimiser keeps (H4 forces ``assign = 1``)."""
+        return self.pin == PIN_KEPT
+
+    @property
+    def model_counted(self) -> bool:
+        """The ledger's shift here is counted through the variable (or, for an excluded pin, not at all),
+        not as fixed cover."""
+        return self.variable_backed or self.pin in (PIN_KEPT, PIN_EXCLUDED)
 
     @property
     def hint(self) -> int:
-        return 1 if self.variable_backed and self.blocked is None else 0
+        """The existing rota's value of the cell."""
+        return 1 if self.pinned or (self.variable_backed and self.blocked is None) else 0
 
 
 @dataclass(frozen=True)
@@ -178,10 +218,22 @@ class Encoding:
     warnings: list[str] = field(default_factory=list)
     #: ids of downgraded pins (keys), so decode may delete them
     downgraded: set[Key] = field(default_factory=set)
+    #: per partner, the cells no rule forces to 0, by date (index built from ``cells``)
+    open_cells: dict[str, list[Cell]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.open_cells = {cid: [] for cid in self.partners}
+        for key in sorted(self.cells):
+            cell = self.cells[key]
+            if cell.blocked is None:
+                self.open_cells.setdefault(cell.clinician_id, []).append(cell)
 
     # derived helpers ---------------------------------------------------------
     def free_cells(self, cid: str | None = None) -> list[Cell]:
-        return [c for c in self.cells.values() if c.blocked is None and (cid is None or c.clinician_id == cid)]
+        """Cells no rule forces to 0 (kept pins included: H4 forces them to 1)."""
+        if cid is not None:
+            return list(self.open_cells.get(cid, ()))
+        return [c for cs in self.open_cells.values() for c in cs]
 
     def name(self, cid: str) -> str:
         c = self.snapshot.clinician_by_id.get(cid)
@@ -236,8 +288,9 @@ def partner_quantities(
 ) -> dict[str, PartnerInfo]:
     """Per-partner WTE bookkeeping over ``[period_start, end]``.
 
-    ``variable_keys`` are the ledger keys the solver decides (their shifts are left out of
-    ``fixed_tenths``). Shifts in ``[period_start, start)`` form the prior balance.
+    ``variable_keys`` are the ledger keys whose shifts the model counts through a variable (the
+    solver's own shifts and kept pins) or not at all (excluded pins); they are left out of
+    ``fixed_tenths``. Shifts in ``[period_start, start)`` form the prior balance.
     The group rate is fixed and target-based: ``sum(targets) / sum(wte_weeks)``; each
     partner's fair share is ``rate x wte_weeks`` (rounded half-up to tenths).
     """
@@ -404,9 +457,8 @@ def build_encoding(
 
     partner_ids = _partners_in_range(snap, start, end)  # anyone with a PARTNER term in the range
 
-    # cells ---------------------------------------------------------------------
+    # cells: the facts of each (partner, working date); the rules in rules.py decide from them
     cells: dict[Key, Cell] = {}
-    pinned_kept: dict[Key, Shift] = {}
     for cid in partner_ids:
         name = snap.clinician_by_id[cid].name
         for d in dates:
@@ -414,44 +466,25 @@ def build_encoding(
             if term is None:
                 continue
             s = current_shifts.get((cid, d))
-            leave = snap.approved_leave_on(cid, d)
-            sick = snap.sick_on(cid, d)
+            away = _away_reason(snap, cid, d)
             cannot = Weekday(d.weekday()) in term.cannot_work_days
-            blocked, reason, backed = None, "", False
-            if s is not None and s.status is not ShiftStatus.CANCELLED and s.shift_type is ShiftType.STANDARD and s.is_pinned:
-                if leave is not None or sick is not None or cannot:
-                    why = (
-                        f"{leave.leave_type.value.lower().replace('_', ' ')}" if leave else "sick leave" if sick else f"cannot work {Weekday(d.weekday()).label}"
-                    )
-                    warnings.append(
-                        f"pinned shift of {name} on {d} conflicts with {why}: excluded from the pinned set "
-                        "(left in place, not counted as cover)"
-                    )
-                    blocked = "H2" if (leave or sick) else "H3"
-                    reason = why
+            pin, backed = None, False
+            if s is not None and s.status is not ShiftStatus.CANCELLED and s.shift_type is ShiftType.STANDARD:
+                if s.is_pinned:
+                    pin = PIN_EXCLUDED if (away or cannot) else PIN_KEPT
+                    if pin == PIN_EXCLUDED:
+                        why = away or f"cannot work {Weekday(d.weekday()).label}"
+                        warnings.append(
+                            f"pinned shift of {name} on {d} conflicts with {why}: excluded from the pinned set "
+                            "(left in place, not counted as cover)"
+                        )
                 else:
-                    pinned_kept[(cid, d)] = s
-                    blocked, reason = "H1", "pinned STANDARD shift"
-            elif s is not None and s.status is ShiftStatus.CANCELLED:
-                blocked, reason = "H1", "cancelled shift on record"
-            elif s is not None and s.shift_type is ShiftType.DUTY:
-                blocked, reason = "H4b", "DUTY shift"
-            elif s is not None and s.shift_type is not ShiftType.STANDARD:
-                blocked, reason = "H1", f"{s.shift_type.value.replace('_', ' ').lower()} shift"
-            elif s is not None and s.status is ShiftStatus.COMPLETED:
-                blocked, reason = "H1", "completed shift"
-            else:
-                backed = s is not None  # unpinned STANDARD SCHEDULED
-                if leave is not None:
-                    blocked, reason = "H2", leave.leave_type.value.lower().replace("_", " ")
-                elif sick is not None:
-                    blocked, reason = "H2", "sick leave"
-                elif cannot:
-                    blocked, reason = "H3", f"cannot work {Weekday(d.weekday()).label}"
-            cells[(cid, d)] = Cell(cid, d, s, backed, blocked, reason)
+                    backed = s.status is ShiftStatus.SCHEDULED  # the solver's to keep or delete
+            cells[(cid, d)] = Cell(cid, d, s, backed, away, cannot, pin)
 
     # weekly fixed counts and pinned downgrading ----------------------------------
     def week_fixed(cid: str, monday: date) -> int:
+        """STANDARD/DUTY shifts of the week that are fixed cover (not counted through a variable)."""
         n = 0
         for i in range(7):
             d = monday + timedelta(days=i)
@@ -459,8 +492,8 @@ def build_encoding(
             if s is None or not counts_toward_staffing(s):
                 continue
             cell = cells.get((cid, d))
-            if cell is not None and (cell.variable_backed or cell.blocked in ("H2", "H3")):
-                continue  # a decision variable, or an excluded pin
+            if cell is not None and cell.model_counted:
+                continue
             n += 1
         return n
 
@@ -475,15 +508,15 @@ def build_encoding(
         assert term is not None
         fixed = week_fixed(cid, monday)
         maximum = term.max_shifts_per_week
-        if maximum is not None and fixed > maximum:
-            pins = sorted((k for k in pinned_kept if k[0] == cid and week_monday(k[1]) == monday), key=lambda k: k[1], reverse=True)
-            for key in pins:
-                if fixed <= maximum:
+        pins = [(cid, d) for d in ds if cells[(cid, d)].pinned]
+        if maximum is not None and fixed + len(pins) > maximum:
+            for key in sorted(pins, key=lambda k: k[1], reverse=True):
+                if fixed + len(pins) <= maximum:
                     break
                 old = cells[key]
-                cells[key] = Cell(cid, key[1], old.existing, True, None, "")
+                cells[key] = Cell(cid, key[1], old.existing, True, old.away, old.cannot_work, PIN_DOWNGRADED)
                 downgraded.add(key)
-                fixed -= 1
+                pins.remove(key)
                 warnings.append(
                     f"week of {monday}: pinned shifts of {snap.clinician_by_id[cid].name} exceed the weekly maximum of "
                     f"{maximum}; the pin on {key[1]} is downgraded to a normal shift the optimiser may remove"
@@ -502,15 +535,15 @@ def build_encoding(
         if d not in fixed_cover or not counts_toward_staffing(s):
             continue
         cell = cells.get((cid, d))
-        if cell is not None and (cell.variable_backed or cell.blocked in ("H2", "H3")):
+        if cell is not None and cell.model_counted:
             continue
         fixed_cover[d] += 1
         fixed_work[(cid, d)] = 1
 
     # partner bookkeeping -------------------------------------------------------------
-    variable_keys = [k for k, c in cells.items() if c.variable_backed]
-    excluded_pins = [k for k, c in cells.items() if c.blocked in ("H2", "H3") and c.existing is not None and c.existing.is_pinned]
-    info = partner_quantities(snap, period_start, start, end, current_shifts, variable_keys + excluded_pins, partner_ids)
+    # shifts counted through a variable (the solver's, kept pins) or not at all (excluded pins)
+    model_keys = [k for k, c in cells.items() if c.model_counted]
+    info = partner_quantities(snap, period_start, start, end, current_shifts, model_keys, partner_ids)
     partners = sorted({cid for cid, _ in cells})
     mins = {d: int(snap.settings.min_doctors_for(d)) for d in dates}
     return Encoding(

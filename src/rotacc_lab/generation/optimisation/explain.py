@@ -20,10 +20,11 @@ from ...calendar import week_monday
 from ...domain import Weekday
 from .constraints import Group, ModelContext, add_hard_constraints, assignable_days
 from .encoding import Encoding, floor_staffing
+from .rules import BLOCKING_RULES, h4_pinned
 
 __all__ = ["explain_infeasibility", "describe_group"]
 
-_ORDER = {"H7": 0, "H9": 1, "H8": 2, "H2": 3, "H3": 4, "H4b": 5, "H1": 6}
+_ORDER = {"H7": 0, "H9": 1, "H8": 2, "H2": 3, "H3": 4, "H4b": 5, "H1": 6, "H4": 7}
 
 
 def _plural(n: int, word: str) -> str:
@@ -90,8 +91,13 @@ def describe_group(enc: Encoding, group: Group, core: set[Group] | None = None) 
     if rule == "H3":
         return f"{name} cannot work on {Weekday(key).label}s"  # type: ignore[arg-type]
     monday = key  # type: ignore[assignment]
-    days = sorted(d for (c, d), cell in enc.cells.items() if c == cid and week_monday(d) == monday and cell.blocked == rule)
-    what = Counter(enc.cells[(cid, d)].reason for d in days)
+    if rule == "H4":
+        days = sorted(d for (c, d), cell in enc.cells.items() if c == cid and week_monday(d) == monday and h4_pinned(cell))
+        return f"week of {monday}: {name} has pinned shifts on {', '.join(str(d) for d in days)}"
+    decides = BLOCKING_RULES[rule]
+    why = {d: decides(cell) for (c, d), cell in enc.cells.items() if c == cid and week_monday(d) == monday}
+    days = sorted(d for d, r in why.items() if r)
+    what = Counter(why[d] for d in days)
     listing = ", ".join(str(d) for d in days)
     if rule == "H2":
         return f"week of {monday}: {name} is on {' / '.join(sorted(what))} on {listing}"

@@ -1,11 +1,12 @@
 """Phase 5 soft terms S1..S13 (the objective), one builder per term.
 
-Each builder takes the :class:`~.constraints.ModelContext` and returns a list of
-``(clinician_id or None, penalty)`` items, where ``penalty`` is an integer-valued
-expression (a named variable) or a plain ``int`` for a penalty nothing can change.
-The objective is ``sum(weight[term] * sum(penalties of term))``; a term whose weight
-is 0 is never built. The per-term, per-clinician breakdown evaluates these same items
-in the solution, so it adds up to the objective exactly.
+Each builder takes the :class:`~.constraints.ModelContext` and returns a list of named
+penalty items ``(name, clinician_id or None, penalty)``, where ``penalty`` is an
+integer-valued expression (a variable carrying the same name) or a plain ``int`` for a
+penalty nothing can change. The objective is ``sum(weight[term] * sum(penalties of term))``;
+a term whose weight is 0 is never built. ``penalties.py`` evaluates the same items, by
+the same names, on a given assignment without a solver; the data both use (weekly
+targets, group means) comes from there.
 
 Units (all integers): shift quantities in TENTHS of a shift (S5, S7, S11, S12, and the
 equivalencies of S1/S10), Monday equivalency in whole Mondays (S2), doctors (S8,
@@ -13,13 +14,12 @@ S9, S13), days (S3, S4), and ``A x shifts`` for S6 (A = the partner's allowed we
 
 Convex penalties of an integer count ``n`` are encoded as the maximum of the secant
 lines between consecutive integer points (:func:`convex_lines`): exact at integers and
-the tightest linear relaxation, which is what lets CP-SAT prove small gaps quickly.
+the tightest linear relaxation, which is what makes the LP bound of this model tight.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Callable, Iterable
 
@@ -27,36 +27,28 @@ from ortools.sat.python import cp_model
 
 from ...domain import Weekday
 from .constraints import ModelContext
-from .encoding import _annual_leave_weeks, _partner_term, severe_threshold
+from .penalties import (
+    EXP_BUCKETS,
+    EXP_WIDTH,
+    S2_TOLERANCE,
+    equivalency_mean,
+    equivalency_partners,
+    exponential_cost,
+    monday_mean,
+    monday_partners,
+    s8_gap,
+    s9_gap,
+    s13_cost,
+    week_targets,
+)
 
 __all__ = ["SOFT_TERMS", "Penalty", "build_objective", "convex_lines", "exponential_cost", "EXP_BUCKETS"]
 
-Penalty = tuple[str | None, "cp_model.LinearExprT | int"]
-
-#: Number of buckets of the base-2 exponential penalties (S2, S10, S12); bucket k costs 2^k per unit.
-EXP_BUCKETS = {"S2": 6, "S10": 8, "S12": 8}
-#: Bucket width: one shift (10 tenths) / one Monday (10 tenths of a Monday).
-EXP_WIDTH = 10
-#: S2 tolerates Monday-equivalency differences of one Monday at no cost.
-S2_TOLERANCE = 1
+#: ``(item name, clinician_id or None, penalty expression or int)``
+Penalty = tuple[str, str | None, "cp_model.LinearExprT | int"]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def exponential_cost(v: int, width: int, buckets: int, free: int = 0) -> int:
-    """Piecewise-linear base-2 exponential of ``|v|``: bucket k (``width`` units wide) costs ``2^k``
-    per unit; the last bucket is open-ended. With width 1: 7 above costs 127, 1 above costs 1.
-    ``free`` units at the start cost nothing (a tolerance band before the first bucket)."""
-    v = max(0, abs(v) - free)
-    total = 0
-    for k in range(buckets):
-        lo = width * k
-        if v <= lo:
-            break
-        span = v - lo if k == buckets - 1 else min(width, v - lo)
-        total += (2**k) * span
-    return total
 
 
 def convex_lines(g: Callable[[int], int], lo: int, hi: int) -> list[tuple[int, int]]:
@@ -85,38 +77,49 @@ def convex_penalty(ctx: ModelContext, name: str, n, lo: int, hi: int, g: Callabl
     return p
 
 
-def _count_var(ctx: ModelContext, cid: str):
-    """``n_c``: number of STANDARD shifts the solver gives partner ``cid`` (free cells only), with its range."""
-    cache = ctx.__dict__.setdefault("_count_vars", {})
-    if cid not in cache:
-        vs = ctx.free_vars(cid)
-        hi = 0
-        for (c, monday), wk in ctx.enc.weeks.items():
-            if c != cid:
-                continue
-            free = sum(1 for d in wk.dates if ctx.enc.cells[(cid, d)].blocked is None)
-            hi += free if wk.maximum is None else min(free, max(0, wk.maximum - wk.fixed_count))
-        if not vs:
-            cache[cid] = (0, 0, 0)
-        else:
-            n = ctx.model.new_int_var(0, hi, f"shifts[{cid}]")
-            ctx.model.add(n == _sum(vs))
-            cache[cid] = (n, 0, hi)
-    return cache[cid]
+def _sum(items: list):
+    """Linear sum of variables (and ints) without Python's quadratic ``sum`` of expressions."""
+    return cp_model.LinearExpr.sum(items) if items else 0
 
 
-def _day_count(ctx: ModelContext, d: date):
-    """Partner variables that may be 1 on ``d``: (expression, count)."""
-    cache = ctx.__dict__.setdefault("_day_counts", {})
-    if d not in cache:
+def count_var(ctx: ModelContext, cid: str) -> tuple:
+    """``(n_c, lo, hi)``: the number of STANDARD shifts on the partner's open cells (``shifts[c]``),
+    kept in ``ctx.count_vars``. ``lo`` counts kept pins, ``hi`` the weekly maxima."""
+    got = ctx.count_vars.get(cid)
+    if got is not None:
+        return got
+    vs = ctx.free_vars(cid)
+    lo = sum(1 for c in ctx.enc.free_cells(cid) if c.pinned)
+    hi = 0
+    for (c, monday), wk in ctx.enc.weeks.items():
+        if c != cid:
+            continue
+        free = sum(1 for d in wk.dates if ctx.enc.cells[(cid, d)].blocked is None)
+        hi += free if wk.maximum is None else min(free, max(0, wk.maximum - wk.fixed_count))
+    hi = max(hi, lo)
+    if not vs:
+        got = (0, 0, 0)
+    else:
+        n = ctx.model.new_int_var(lo, hi, f"shifts[{cid}]")
+        ctx.model.add(n == _sum(vs))
+        got = (n, lo, hi)
+    ctx.count_vars[cid] = got
+    return got
+
+
+def day_count(ctx: ModelContext, d: date) -> tuple:
+    """``(partners_on[d], k)``: partner shifts on ``d`` over its ``k`` open cells, kept in ``ctx.day_counts``."""
+    got = ctx.day_counts.get(d)
+    if got is None:
         vs = ctx.free_by_day.get(d, [])
         if len(vs) > 1:
             n = ctx.model.new_int_var(0, len(vs), f"partners_on[{d}]")
             ctx.model.add(n == _sum(vs))
-            cache[d] = (n, len(vs))
+            got = (n, len(vs))
         else:
-            cache[d] = (_sum(vs), len(vs))
-    return cache[d]
+            got = (_sum(vs), len(vs))
+        ctx.day_counts[d] = got
+    return got
 
 
 @lru_cache(maxsize=None)
@@ -136,15 +139,6 @@ def _available(ctx: ModelContext, cid: str, d: date) -> bool:
     return (cell is not None and cell.blocked is None) or ctx.enc.fixed_work.get((cid, d), 0) == 1
 
 
-def _pct(ctx: ModelContext, cid: str, d: date) -> int:
-    t = _partner_term(ctx.enc.snapshot, cid, d)
-    return t.percentage if t else 0
-
-
-def _round(x: Decimal) -> int:
-    return int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def _floor_scaled(ctx: ModelContext, name: str, value, lo: int, hi: int, num: int, den: int, add: int = 0):
     """``(q, q_lo, q_hi)``: integer variable ``q = floor((value x num + add) / den)`` for an integer
     expression ``value`` in ``[lo, hi]`` (two linear constraints, exact), with its range."""
@@ -155,30 +149,23 @@ def _floor_scaled(ctx: ModelContext, name: str, value, lo: int, hi: int, num: in
     return q, q_lo, q_hi
 
 
-def _sum(items: list):
-    """Linear sum of variables (and ints) without Python's quadratic ``sum`` of expressions."""
-    return cp_model.LinearExpr.sum(items) if items else 0
-
-
-def _shift_equivalency(ctx: ModelContext) -> dict[str, tuple]:
-    """Per partner: actual shifts scaled to the group's mean WTE-weeks, in tenths (S1, S10).
+def shift_equivalency(ctx: ModelContext) -> dict[str, tuple]:
+    """Per partner: actual shifts scaled to the group's mean WTE-weeks, in tenths (S1, S10),
+    kept in ``ctx.equivalency``.
 
     ``eq_c = floor(actual_c x mean_wte_weeks / wte_weeks_c)``: what the partner's count would be
     at the group's average WTE and available weeks. Partners with no available weeks are left out.
     """
-    cache = ctx.__dict__.setdefault("_eq", None)
-    if cache is not None:
-        return cache
+    if ctx.equivalency is not None:
+        return ctx.equivalency
     info = ctx.enc.partner_info
-    ids = [c for c in ctx.enc.partners if info[c].wte_weeks > 0]
+    mean = equivalency_mean(ctx.enc)
     out: dict[str, tuple] = {}
-    if ids:
-        mean = max(1, round(sum(info[c].wte_weeks for c in ids) / len(ids)))
-        for c in ids:
-            n, lo, hi = _count_var(ctx, c)
-            base = info[c].base_tenths
-            out[c] = _floor_scaled(ctx, f"equivalency[{c}]", base + 10 * n, base + 10 * lo, base + 10 * hi, mean, info[c].wte_weeks)
-    ctx.__dict__["_eq"] = out
+    for c in equivalency_partners(ctx.enc):
+        n, lo, hi = count_var(ctx, c)
+        base = info[c].base_tenths
+        out[c] = _floor_scaled(ctx, f"equivalency[{c}]", base + 10 * n, base + 10 * lo, base + 10 * hi, mean, info[c].wte_weeks)
+    ctx.equivalency = out
     return out
 
 
@@ -196,16 +183,20 @@ def _pairwise_exponential(
     if len(ids) < 2:
         return out
     rng = {c: values[c][1:] for c in ids}
-    values = {c: v[0] for c, v in values.items()}
+    exprs = {c: v[0] for c, v in values.items()}
     vmax = max(r[1] for r in rng.values()) - min(r[0] for r in rng.values())
     lines = [(s, b) for s, b in convex_lines(lambda v: exponential_cost(v, width, buckets, free), 0, max(1, vmax)) if s > 0]
     for a, b in _pairs(ids):
+        name = f"{term}_gap[{a},{b}]"
         span = max(rng[a][1] - rng[b][0], rng[b][1] - rng[a][0], 0)
-        p = ctx.model.new_int_var(0, exponential_cost(span, width, buckets, free), f"{term}_gap[{a},{b}]")
+        if all(isinstance(exprs[c], int) for c in (a, b)):
+            out.append((name, None, exponential_cost(exprs[a] - exprs[b], width, buckets, free)))
+            continue
+        p = ctx.model.new_int_var(0, exponential_cost(span, width, buckets, free), name)
         for s, c in lines:
-            ctx.model.add(p >= s * (values[a] - values[b]) + c)
-            ctx.model.add(p >= s * (values[b] - values[a]) + c)
-        out.append((None, p))
+            ctx.model.add(p >= s * (exprs[a] - exprs[b]) + c)
+            ctx.model.add(p >= s * (exprs[b] - exprs[a]) + c)
+        out.append((name, None, p))
     return out
 
 
@@ -214,14 +205,15 @@ def _pairwise_exponential(
 
 def s1_wte_fairness(ctx: ModelContext) -> list[Penalty]:
     """S1: sum over partner pairs of |equivalency_a - equivalency_b| (tenths of a shift)."""
-    eq = _shift_equivalency(ctx)
+    eq = shift_equivalency(ctx)
     out: list[Penalty] = []
     for a, b in _pairs(sorted(eq)):
         (va, *ra), (vb, *rb) = eq[a], eq[b]
-        p = ctx.model.new_int_var(0, max(ra[1] - rb[0], rb[1] - ra[0], 0), f"S1_gap[{a},{b}]")
+        name = f"S1_gap[{a},{b}]"
+        p = ctx.model.new_int_var(0, max(ra[1] - rb[0], rb[1] - ra[0], 0), name)
         ctx.model.add(p >= va - vb)
         ctx.model.add(p >= vb - va)
-        out.append((None, p))
+        out.append((name, None, p))
     return out
 
 
@@ -234,10 +226,10 @@ def s2_monday_fairness(ctx: ModelContext) -> list[Penalty]:
     beyond that the k-th further Monday costs 2^k (1, 2, 4, ...).
     """
     info = ctx.enc.partner_info
-    ids = [c for c in ctx.enc.partners if info[c].wte_mondays > 0]
+    ids = monday_partners(ctx.enc)
     if len(ids) < 2:
         return []
-    mean = max(1, round(sum(info[c].wte_mondays for c in ids) / len(ids)))
+    mean = monday_mean(ctx.enc)
     values: dict[str, tuple] = {}
     for c in ids:
         vs = ctx.free_vars(c, lambda d: d.weekday() == 0)
@@ -266,13 +258,14 @@ def s3_trainer_requirement(ctx: ModelContext) -> list[Penalty]:
             present = [_free_work(ctx, c, d) for c in req.clinician_ids]
             if any(p == 1 for p in present if isinstance(p, int)):
                 continue
+            name = f"S3_trainer_absent[{req.requirement_id},{d}]"
             vs = [p for p in present if not isinstance(p, int)]
             if not vs:
-                out.append((who, 1))
+                out.append((name, who, 1))
                 continue
-            absent = ctx.model.new_bool_var(f"S3_trainer_absent[{req.requirement_id},{d}]")
+            absent = ctx.model.new_bool_var(name)
             ctx.model.add(absent + _sum(vs) >= 1)
-            out.append((who, absent))
+            out.append((name, who, absent))
     return out
 
 
@@ -284,14 +277,15 @@ def s4_affinity(ctx: ModelContext) -> list[Penalty]:
         for d in ctx.enc.dates:
             if not (_available(ctx, a, d) and _available(ctx, b, d)):
                 continue
+            name = f"S4_apart[{a},{b},{d}]"
             wa, wb = _free_work(ctx, a, d), _free_work(ctx, b, d)
             if isinstance(wa, int) and isinstance(wb, int):
-                out.append((None, abs(wa - wb)))
+                out.append((name, None, abs(wa - wb)))
                 continue
-            p = ctx.model.new_bool_var(f"S4_apart[{a},{b},{d}]")
+            p = ctx.model.new_bool_var(name)
             ctx.model.add(p >= wa - wb)
             ctx.model.add(p >= wb - wa)
-            out.append((None, p))
+            out.append((name, None, p))
     return out
 
 
@@ -301,18 +295,12 @@ def s5_weekly_evenness(ctx: ModelContext) -> list[Penalty]:
     Target per week = fixed group rate x WTE % x (working days of the week in range / 5), in tenths.
     """
     out: list[Penalty] = []
-    rate = ctx.enc.rate_tenths_per_pct_week
-    leave_weeks = {c: _annual_leave_weeks(ctx.enc.snapshot, c) for c in ctx.enc.partners}
-    for (cid, monday), wk in sorted(ctx.enc.weeks.items()):
-        if monday in leave_weeks[cid]:
-            continue
-        target = _round(rate * _pct(ctx, cid, wk.dates[0]) * len(wk.dates) / 5)
-        terms = [_free_work(ctx, cid, d) for d in wk.dates]
-        fixed = sum(t for t in terms if isinstance(t, int))
-        vs = [t for t in terms if not isinstance(t, int)]
-        hi = len(vs) if wk.maximum is None else min(len(vs), max(0, wk.maximum - wk.fixed_count))
-        g = _abs_dev(10 * fixed - target)
-        out.append((cid, convex_penalty(ctx, f"S5_week_dev[{cid},{monday}]", _sum(vs), 0, hi, g)))
+    for wt in week_targets(ctx.enc):
+        cid = wt.clinician_id
+        name = f"S5_week_dev[{cid},{wt.monday}]"
+        vs = [ctx.x[(cid, d)] for d in wt.open_dates]
+        g = _abs_dev(10 * wt.fixed - wt.target)
+        out.append((name, cid, convex_penalty(ctx, name, _sum(vs), 0, wt.hi, g)))
     return out
 
 
@@ -328,11 +316,12 @@ def s6_day_of_week_spread(ctx: ModelContext) -> list[Penalty]:
         total = _sum([t for v in per_day.values() for t in v])
         n_cells = sum(len(v) for v in per_day.values())
         for w in allowed:
-            p = ctx.model.new_int_var(0, A * n_cells, f"S6_spread[{cid},{w.label}]")
+            name = f"S6_spread[{cid},{w.label}]"
+            p = ctx.model.new_int_var(0, A * n_cells, name)
             cnt = _sum(per_day[w])
             ctx.model.add(p >= A * cnt - total)
             ctx.model.add(p >= total - A * cnt)
-            out.append((cid, p))
+            out.append((name, cid, p))
     return out
 
 
@@ -341,18 +330,21 @@ def s7_target_deviation(ctx: ModelContext) -> list[Penalty]:
     out: list[Penalty] = []
     for cid in ctx.enc.partners:
         info = ctx.enc.partner_info[cid]
-        n, lo, hi = _count_var(ctx, cid)
-        out.append((cid, convex_penalty(ctx, f"S7_target_dev[{cid}]", n, lo, hi, _abs_dev(info.base_tenths - info.target_tenths))))
+        n, lo, hi = count_var(ctx, cid)
+        name = f"S7_target_dev[{cid}]"
+        out.append((name, cid, convex_penalty(ctx, name, n, lo, hi, _abs_dev(info.base_tenths - info.target_tenths))))
     return out
 
 
-def _day_penalties(ctx: ModelContext, term: str, g_of: Callable[[int, int], Callable[[int], int]]) -> list[Penalty]:
+def _day_penalties(ctx: ModelContext, term: str, cost: Callable[[int, int, int], int]) -> list[Penalty]:
     out: list[Penalty] = []
     for d in ctx.enc.dates:
-        n, k = _day_count(ctx, d)
-        g = g_of(ctx.enc.fixed_cover[d], ctx.enc.min_doctors[d])
-        p = convex_penalty(ctx, f"{term}[{d}]", n, 0, k, g) if term != "S8" else _table_penalty(ctx, f"{term}[{d}]", n, k, g)
-        out.append((None, p))
+        n, k = day_count(ctx, d)
+        fixed, m = ctx.enc.fixed_cover[d], ctx.enc.min_doctors[d]
+        g = lambda v, fixed=fixed, m=m: cost(fixed, m, v)  # noqa: E731
+        name = f"{term}[{d}]"
+        p = convex_penalty(ctx, name, n, 0, k, g) if term != "S8" else _table_penalty(ctx, name, n, k, g)
+        out.append((name, None, p))
     return out
 
 
@@ -370,19 +362,17 @@ def _table_penalty(ctx: ModelContext, name: str, n, k: int, g: Callable[[int], i
 
 def s8_moderate_staffing(ctx: ModelContext) -> list[Penalty]:
     """S8: doctors missing in the 84-100 % zone of the day's minimum: ``min(m - ceil(.84m), max(0, m - T))``."""
-    return _day_penalties(
-        ctx, "S8", lambda fixed, m: (lambda n: min(m - severe_threshold(m), max(0, m - fixed - n)))
-    )
+    return _day_penalties(ctx, "S8", s8_gap)
 
 
 def s9_severe_staffing(ctx: ModelContext) -> list[Penalty]:
     """S9: doctors missing below 84 % of the minimum (H7 keeps T >= 66 %): ``max(0, ceil(.84m) - T)``."""
-    return _day_penalties(ctx, "S9", lambda fixed, m: (lambda n: max(0, severe_threshold(m) - fixed - n)))
+    return _day_penalties(ctx, "S9", s9_gap)
 
 
 def s10_exponential_fairness(ctx: ModelContext) -> list[Penalty]:
     """S10: base-2 exponential of the pairwise equivalency differences (bucket = one shift)."""
-    return _pairwise_exponential(ctx, "S10", _shift_equivalency(ctx), EXP_BUCKETS["S10"])
+    return _pairwise_exponential(ctx, "S10", shift_equivalency(ctx), EXP_BUCKETS["S10"])
 
 
 def s11_report_fairness(ctx: ModelContext) -> list[Penalty]:
@@ -390,8 +380,9 @@ def s11_report_fairness(ctx: ModelContext) -> list[Penalty]:
     out: list[Penalty] = []
     for cid in ctx.enc.partners:
         info = ctx.enc.partner_info[cid]
-        n, lo, hi = _count_var(ctx, cid)
-        out.append((cid, convex_penalty(ctx, f"S11_fair_dev[{cid}]", n, lo, hi, _abs_dev(info.base_tenths - info.fair_tenths))))
+        n, lo, hi = count_var(ctx, cid)
+        name = f"S11_fair_dev[{cid}]"
+        out.append((name, cid, convex_penalty(ctx, name, n, lo, hi, _abs_dev(info.base_tenths - info.fair_tenths))))
     return out
 
 
@@ -401,24 +392,17 @@ def s12_exponential_report_fairness(ctx: ModelContext) -> list[Penalty]:
     K = EXP_BUCKETS["S12"]
     for cid in ctx.enc.partners:
         info = ctx.enc.partner_info[cid]
-        n, lo, hi = _count_var(ctx, cid)
+        n, lo, hi = count_var(ctx, cid)
         off = info.base_tenths - info.fair_tenths
         g = lambda k, off=off: exponential_cost(10 * k + off, EXP_WIDTH, K)  # noqa: E731
-        out.append((cid, convex_penalty(ctx, f"S12_fair_exp[{cid}]", n, lo, hi, g)))
+        name = f"S12_fair_exp[{cid}]"
+        out.append((name, cid, convex_penalty(ctx, name, n, lo, hi, g)))
     return out
 
 
 def s13_progressive_overstaffing(ctx: ModelContext) -> list[Penalty]:
     """S13: per day, the k-th doctor above the minimum costs k (e extra doctors cost e(e+1)/2)."""
-
-    def g_of(fixed: int, m: int) -> Callable[[int], int]:
-        def g(n: int) -> int:
-            e = max(0, fixed + n - m)
-            return e * (e + 1) // 2
-
-        return g
-
-    return _day_penalties(ctx, "S13", g_of)
+    return _day_penalties(ctx, "S13", s13_cost)
 
 
 #: Every soft term by id: (human name, builder).
@@ -449,7 +433,7 @@ def build_objective(ctx: ModelContext, weights: dict[str, int]) -> dict[str, lis
             continue
         items = builder(ctx)
         terms[term] = items
-        for _, p in items:
+        for _, _, p in items:
             if isinstance(p, int):
                 offset += w * p
             else:
