@@ -306,13 +306,16 @@ class OptimiserSettings:
     num_workers: int = 0  # 0 = let CP-SAT choose
     seed: int = 0
     weights: Mapping[str, int] = field(default_factory=lambda: DEFAULT_WEIGHTS)
+    #: stop as soon as the objective is proven within this fraction of the best bound (0.001 = 0.1 %)
+    relative_gap_limit: float = 0.001
 
     def __post_init__(self) -> None:
-        validate_optimiser(self.time_limit_seconds, self.num_workers, self.seed, self.weights)
+        validate_optimiser(self.time_limit_seconds, self.num_workers, self.seed, self.weights, self.relative_gap_limit)
         object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
 
 
-def validate_optimiser(time_limit: object, workers: object, seed: object, weights: Mapping) -> None:
+def validate_optimiser(time_limit: object, workers: object, seed: object, weights: Mapping,
+                       gap_limit: object = 0.001) -> None:
     """Validate optimiser settings; errors name the setting, the value and what is accepted."""
     if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not time_limit > 0:
         raise ValueError(f"optimiser.time_limit_seconds: {time_limit!r} is not accepted; give a number of seconds > 0")
@@ -320,6 +323,10 @@ def validate_optimiser(time_limit: object, workers: object, seed: object, weight
         raise ValueError(f"optimiser.num_workers: {workers!r} is not accepted; give an integer >= 0 (0 = automatic)")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"optimiser.seed: {seed!r} is not accepted; give an integer >= 0")
+    if isinstance(gap_limit, bool) or not isinstance(gap_limit, (int, float)) or not 0 <= gap_limit < 1:
+        raise ValueError(
+            f"optimiser.relative_gap_limit: {gap_limit!r} is not accepted; give a fraction in [0, 1), e.g. 0.001 for 0.1 %"
+        )
     unknown = sorted(set(weights) - set(SOFT_TERMS))
     if unknown:
         raise ValueError(f"optimiser.weights: unknown term(s) {', '.join(unknown)}; accepted: {', '.join(SOFT_TERMS)}")

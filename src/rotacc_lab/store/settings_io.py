@@ -84,6 +84,7 @@ _FIXED: dict[str, tuple[Callable[[Any], Any], str]] = {
     "optimiser.time_limit_seconds": (_as_float, "a number of seconds > 0"),
     "optimiser.num_workers": (_as_int, "an integer >= 0 (0 = automatic)"),
     "optimiser.seed": (_as_int, "an integer >= 0"),
+    "optimiser.relative_gap_limit": (_as_float, "a fraction in [0, 1), e.g. 0.001 for 0.1 %"),
     **{f"optimiser.weights.{s}": (_as_int, "an integer >= 0") for s in SOFT_TERMS},
 }
 # the period name is everything between the prefix and the last dot, so a name may hold dots
@@ -202,6 +203,7 @@ def parse_flat(
             num_workers=values.get("optimiser.num_workers", opt.num_workers),
             seed=values.get("optimiser.seed", opt.seed),
             weights=weights,
+            relative_gap_limit=values.get("optimiser.relative_gap_limit", opt.relative_gap_limit),
         )
         return Settings(**kwargs), []
     except ValueError as err:
@@ -229,6 +231,7 @@ def to_flat(settings: Settings) -> dict[str, Any]:
     flat["optimiser.time_limit_seconds"] = float(o.time_limit_seconds)
     flat["optimiser.num_workers"] = o.num_workers
     flat["optimiser.seed"] = o.seed
+    flat["optimiser.relative_gap_limit"] = float(o.relative_gap_limit)
     for s in SOFT_TERMS:
         flat[f"optimiser.weights.{s}"] = o.weights.get(s, 0)
     return flat

@@ -27,6 +27,7 @@ from ortools.sat.python import cp_model
 
 from ...domain import Weekday
 from .constraints import ModelContext
+from .report import TERM_NAMES
 from .penalties import (
     EXP_BUCKETS,
     EXP_WIDTH,
@@ -405,21 +406,24 @@ def s13_progressive_overstaffing(ctx: ModelContext) -> list[Penalty]:
     return _day_penalties(ctx, "S13", s13_cost)
 
 
+_BUILDERS: dict[str, Callable[[ModelContext], list[Penalty]]] = {
+    "S1": s1_wte_fairness,
+    "S2": s2_monday_fairness,
+    "S3": s3_trainer_requirement,
+    "S4": s4_affinity,
+    "S5": s5_weekly_evenness,
+    "S6": s6_day_of_week_spread,
+    "S7": s7_target_deviation,
+    "S8": s8_moderate_staffing,
+    "S9": s9_severe_staffing,
+    "S10": s10_exponential_fairness,
+    "S11": s11_report_fairness,
+    "S12": s12_exponential_report_fairness,
+    "S13": s13_progressive_overstaffing,
+}
 #: Every soft term by id: (human name, builder).
 SOFT_TERMS: dict[str, tuple[str, Callable[[ModelContext], list[Penalty]]]] = {
-    "S1": ("WTE fairness (pairwise)", s1_wte_fairness),
-    "S2": ("Monday fairness", s2_monday_fairness),
-    "S3": ("trainer requirement", s3_trainer_requirement),
-    "S4": ("doctor affinity", s4_affinity),
-    "S5": ("weekly evenness", s5_weekly_evenness),
-    "S6": ("day-of-week spread", s6_day_of_week_spread),
-    "S7": ("WTE target deviation", s7_target_deviation),
-    "S8": ("moderate staffing gap", s8_moderate_staffing),
-    "S9": ("severe staffing gap", s9_severe_staffing),
-    "S10": ("exponential fairness (pairwise)", s10_exponential_fairness),
-    "S11": ("report fairness", s11_report_fairness),
-    "S12": ("exponential report fairness", s12_exponential_report_fairness),
-    "S13": ("progressive overstaffing", s13_progressive_overstaffing),
+    term: (TERM_NAMES[term], builder) for term, builder in _BUILDERS.items()
 }
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .encoding import Cell
 
 __all__ = ["PIN_KEPT", "PIN_EXCLUDED", "PIN_DOWNGRADED", "h1_other_shift", "h2_away", "h3_cannot_work",
-           "h4_pinned", "h4b_duty", "BLOCKING_RULES", "DISPLAY_ORDER", "first_block"]
+           "h4_pinned", "h4b_duty", "BLOCKING_RULES", "DISPLAY_ORDER", "first_block", "hard_violations"]
 
 #: pin states of a pinned partner STANDARD shift (``Cell.pin``)
 PIN_KEPT = "kept"  # H4 keeps it: assign = 1
@@ -93,3 +93,35 @@ def first_block(cell: "Cell") -> tuple[str | None, str]:
         if why:
             return rule, why
     return None, ""
+
+
+def hard_violations(enc, x) -> list[str]:
+    """The hard rules an assignment ``x[(clinician_id, day)] in {0, 1}`` breaks, in words (empty: none).
+
+    Checks what the rules above decide per cell (H1-H3, H4b forced 0; H4 forced 1) and the
+    counting rules H7 (floor staffing), H8 (weekly maximum) and H9 (weekly minimum, where it
+    applies), exactly as ``constraints.py`` states them. Used to vet starting rotas without a solver.
+    """
+    from .encoding import floor_staffing
+
+    out: list[str] = []
+    for key, cell in enc.cells.items():
+        v = int(x.get(key, 0))
+        if cell.blocked is not None and v:
+            out.append(f"{cell.blocked}: {key[0]} on {key[1]} ({cell.reason})")
+        elif cell.pinned and not v:
+            out.append(f"H4: the pin of {key[0]} on {key[1]} is not kept")
+    for d in enc.dates:
+        n = enc.fixed_cover[d] + sum(int(x.get((c, d), 0)) for c in enc.partners if (c, d) in enc.cells)
+        if n < floor_staffing(enc.min_doctors[d]):
+            out.append(f"H7: {d} has {n} doctors, below the floor of {floor_staffing(enc.min_doctors[d])}")
+    for (cid, monday), wk in enc.weeks.items():
+        q = sum(int(x.get((cid, d), 0)) for d in wk.dates)
+        if wk.maximum is not None and q > max(0, wk.maximum - wk.fixed_count):
+            out.append(f"H8: {cid} works {q + wk.fixed_count} shifts in the week of {monday}, above {wk.maximum}")
+        if wk.minimum:
+            need = wk.minimum - wk.fixed_count
+            open_days = sum(1 for d in wk.dates if enc.cells[(cid, d)].blocked is None)
+            if 0 < need <= open_days and q < need:
+                out.append(f"H9: {cid} works {q + wk.fixed_count} shifts in the week of {monday}, below {wk.minimum}")
+    return out
