@@ -75,7 +75,8 @@ class Plan:
         rep = self.solve_report
         if rep is not None:
             out["phase5"] = {
-                k: getattr(rep, k, None) for k in ("status", "objective", "bound", "gap", "wall_s")
+                k: getattr(rep, k, None) for k in ("status", "objective", "bound", "gap", "wall_s", "bound_source",
+                                                   "stop_reason", "deterministic_time", "solver_params", "shifts_moved")
             }
         return out
 

@@ -16,6 +16,12 @@ Columns
     deficiency_including_scheduled
                     target_to_end − (completed + scheduled) over [start, end]
     status          "on_track" / "under" / "over" (|deficiency| ≤ 1 is on track)
+    explanation     why a partner is not on track, in words ("" when on track): the
+                    bank-holiday credit the availability report (and the optimiser) count
+                    but the period target does not deduct, the most shifts the partner could
+                    work (leave, cannot-work days, weekly maximum), a fair share below the
+                    target, days that already have the staffing minimum
+                    (``generation.optimisation.partners.explain_targets`` over [start, as_of])
     (numbers are Decimal with 2 dp, as the calculators return them)
 
 Rows: clinicians with a PARTNER term covering a working day in range.
@@ -40,6 +46,7 @@ COLUMNS = [
     "target_to_end",
     "deficiency_including_scheduled",
     "status",
+    "explanation",
 ]
 
 
@@ -66,6 +73,12 @@ def report_partner_wte(snapshot: PracticeSnapshot, start: date, end: date, as_of
             "give a date inside it"
         )
     ids = partner_ids(snapshot, start, end)
+    from ..generation.optimisation.partners import explain_targets  # pure: no solver is imported
+
     frame = status_frame(snapshot, start, as_of, clinician_ids=ids, period_end=end)
+    why = dict(explain_targets(snapshot, start, as_of, partners=ids).select("clinician_id", "explanation").iter_rows())
+    frame = frame.with_columns(
+        pl.Series("explanation", [why.get(c, "") for c in frame["clinician_id"]], dtype=pl.String)
+    )
     return frame.rename({"target_to_period_end": "target_to_end"}).select(COLUMNS).sort("clinician_id")
 

@@ -7,7 +7,9 @@ from typing import Any, Mapping
 
 import polars as pl
 
-__all__ = ["ProgressEvent", "SolveReport", "TERMS_SCHEMA", "ITEMS_SCHEMA", "PARTNERS_SCHEMA", "TERM_NAMES", "describe_item",
+from .partners import PARTNER_SCHEMA
+
+__all__ = ["ProgressEvent", "SolveReport", "TERMS_SCHEMA", "ITEMS_SCHEMA", "TERM_NAMES", "describe_item",
            "items_frame", "terms_frame"]
 
 #: Soft-term names by id, in S1..S13 order (the objective's registry mirrors it).
@@ -43,20 +45,6 @@ ITEMS_SCHEMA = {
     "weight": pl.Int64,
     "weighted": pl.Int64,
 }
-PARTNERS_SCHEMA = {
-    "clinician_id": pl.String,
-    "name": pl.String,
-    "target": pl.Float64,
-    "worked": pl.Float64,
-    "deficiency": pl.Float64,
-    "status": pl.String,
-    "fair_share": pl.Float64,
-    "report_actual": pl.Float64,
-    "fair_difference": pl.Float64,
-    "explanation": pl.String,
-}
-
-
 @dataclass(frozen=True)
 class ProgressEvent:
     """An improving solution or bound during the solve."""
@@ -153,7 +141,7 @@ class SolveReport:
     #: per stage: {"stage", "wall_s", "objective", "bound"}
     stages: list[dict[str, Any]] = field(default_factory=list)
     #: per partner: the calculators' target against the rota, and why a target is not reached
-    partners: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PARTNERS_SCHEMA))
+    partners: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PARTNER_SCHEMA))
     #: shifts of the rota that differ from the stability reference (None: no reference given)
     shifts_moved: int | None = None
 
@@ -195,13 +183,12 @@ class SolveReport:
 
 def terms_frame(items: pl.DataFrame) -> pl.DataFrame:
     """``items`` summed per (term, clinician), with the term's name (the ``SolveReport.terms`` frame)."""
-    if items.is_empty():
-        return pl.DataFrame(schema=TERMS_SCHEMA)
-    return (
-        items.group_by("term", "clinician_id", "weight", maintain_order=True)
-        .agg(pl.col("penalty").sum(), pl.col("weighted").sum())
-        .with_columns(pl.col("term").replace_strict(TERM_NAMES, default=pl.col("term")).alias("name"))
-        .select(list(TERMS_SCHEMA))
-        .cast(TERMS_SCHEMA)  # type: ignore[arg-type]
-    )
-
+    sums: dict[tuple[str, str | None, int], list[int]] = {}
+    for term, cid, weight, penalty, weighted in zip(items["term"], items["clinician_id"], items["weight"],
+                                                    items["penalty"], items["weighted"]):
+        acc = sums.setdefault((term, cid, weight), [0, 0])
+        acc[0] += penalty
+        acc[1] += weighted
+    rows = [dict(term=t, name=TERM_NAMES.get(t, t), clinician_id=c, penalty=p, weight=w, weighted=v)
+            for (t, c, w), (p, v) in sums.items()]
+    return pl.DataFrame(rows, schema=TERMS_SCHEMA, orient="row") if rows else pl.DataFrame(schema=TERMS_SCHEMA)

@@ -40,7 +40,7 @@ from .decode import decode
 from .encoding import Encoding, build_encoding
 from .heuristic import greedy_rota
 from .penalties import evaluate
-from .report import ProgressEvent, SolveReport, items_frame, terms_frame
+from .report import TERM_NAMES, ProgressEvent, SolveReport, items_frame, terms_frame
 from .rules import hard_violations
 
 __all__ = ["ProgressEvent", "SolveReport", "Phase5Result", "OptimiserInputError", "optimise", "validate_inputs",
@@ -92,14 +92,30 @@ def validate_inputs(start: object, end: object, period_start: object, settings: 
 
 
 def cpsat_overrides() -> dict[str, str]:
-    """``ROTACC_CPSAT_PARAMS="name=value name=value"`` as a dict (a tuning hook for benchmarks)."""
-    out = {}
-    for item in os.environ.get("ROTACC_CPSAT_PARAMS", "").split():
+    """``ROTACC_CPSAT_PARAMS="name=value name=value"`` as a dict (a tuning hook for benchmarks),
+    checked against CP-SAT's parameters before anything is solved."""
+    out: dict[str, str] = {}
+    text = os.environ.get("ROTACC_CPSAT_PARAMS", "").split()
+    if not text:
+        return out
+    from ortools.sat import sat_parameters_pb2
+
+    probe = sat_parameters_pb2.SatParameters()
+    for item in text:
         if "=" not in item:
             raise OptimiserInputError(f"ROTACC_CPSAT_PARAMS: {item!r} is not name=value")
         name, value = item.split("=", 1)
+        _set_param(probe, name, value)
         out[name] = value
     return out
+
+
+def _set_param(params, name: str, value: str) -> None:
+    try:
+        current = getattr(params, name)
+        setattr(params, name, (value in ("1", "true", "True")) if isinstance(current, bool) else type(current)(value))
+    except (AttributeError, ValueError, TypeError) as exc:
+        raise OptimiserInputError(f"ROTACC_CPSAT_PARAMS: {name}={value} is not a CP-SAT parameter value ({exc})") from None
 
 
 def _configure(solver, reproducible: bool, workers: int, seed: int, seconds: float, gap_limit: float,
@@ -116,11 +132,7 @@ def _configure(solver, reproducible: bool, workers: int, seed: int, seconds: flo
         setattr(p, name, value)
         applied[name] = value
     for name, value in overrides.items():
-        try:
-            current = getattr(p, name)
-            setattr(p, name, (value in ("1", "true", "True")) if isinstance(current, bool) else type(current)(value))
-        except (AttributeError, ValueError, TypeError) as exc:
-            raise OptimiserInputError(f"ROTACC_CPSAT_PARAMS: {name}={value} is not a CP-SAT parameter value ({exc})") from None
+        _set_param(p, name, value)
         applied[name] = getattr(p, name)
     if reproducible:
         p.num_workers = 1
@@ -234,9 +246,7 @@ def optimise(
     enc = build_encoding(snapshot, start, end, current_shifts, period_start)
     if not enc.dates:
         raise OptimiserInputError(f"start/end: {start}..{end} contains no working dates (Mon-Fri outside bank holidays)")
-    from .objectives import SOFT_TERMS
-
-    weights = {t: int(settings.weights.get(t, 0)) for t in SOFT_TERMS}
+    weights = {t: int(settings.weights.get(t, 0)) for t in TERM_NAMES}
     if reproducible is None:
         reproducible = settings.num_workers == 1
     mode = "reproducible" if reproducible else "parallel"
@@ -253,67 +263,74 @@ def optimise(
 
     # 1. flow relaxation: bound and starting rota; the existing rota and the greedy one compete
     t = time.monotonic()
-    _flow_stage(search, enc, weights, reproducible, limit)
+    flow_size = _flow_stage(search, enc, weights, reproducible, limit)
     search.stage("flow", t)
 
-    # 2. the CP-SAT model (its size is reported; the LP and the search use it)
-    from ortools.sat.python import cp_model
-
-    from .constraints import ModelContext, add_hard_constraints
-    from .objectives import build_objective
-
-    ctx = ModelContext(enc)
-    add_hard_constraints(ctx)
-    build_objective(ctx, weights)
-    proto = ctx.model.proto
-    n_variables, n_constraints = len(proto.variables), len(proto.constraints)
     solver_params: dict[str, Any] = dict(mode=mode, seed=seed, workers=workers, time_limit_seconds=limit,
                                          relative_gap_limit=gap_limit, cpsat_overrides=dict(overrides))
     det_time = 0.0
     stop_reason = ""
     status_name = ""
     explanation: list[str] = []
+    n_variables, n_constraints = flow_size  # the largest model solved: the flow network unless CP-SAT's is built
 
-    # 3. LP bound, when the flow bound does not settle it and the model is small enough
-    if not search.done() and not stopped() and search.objective is not None:
-        terms = sum(len(c.linear.vars) for c in proto.constraints if c.has_linear())
-        if terms <= LP_MAX_TERMS:
-            from .lp_bound import lp_bound
-
-            t = time.monotonic()
-            remaining = limit - (t - t0)
-            if remaining > 0.5 or reproducible:
-                got = lp_bound(ctx.model, seconds=max(0.5, 0.5 * remaining) if not reproducible else 4 * limit + 5)
-                search.raise_bound("LP relaxation", got.bound)
-                search.stage("lp", t)
-
-    # 4. CP-SAT search from the best rota, stopped at the gap limit
     if search.done():
         stop_reason = "optimal" if search.gap() == 0 else "gap limit"
     elif stopped():
         stop_reason = "stopped"
     else:
-        t = time.monotonic()
-        status_name, det_time, applied, stop_reason = _cpsat_stage(
-            search, ctx, cp_model, reproducible, workers, seed, limit, t0, gap_limit, overrides, stop, messages)
-        solver_params["cpsat"] = applied
-        search.stage("cp-sat", t)
-        if status_name == "INFEASIBLE":
-            from .explain import explain_infeasibility
+        # 2. the CP-SAT model (the LP and the search use it)
+        from ortools.sat.python import cp_model
 
-            explanation = explain_infeasibility(enc)
-        elif status_name == "MODEL_INVALID":
-            explanation = [f"internal error: the optimisation model is invalid ({ctx.model.validate()})"]
+        from .constraints import ModelContext, add_hard_constraints
+        from .objectives import build_objective
+
+        ctx = ModelContext(enc)
+        add_hard_constraints(ctx)
+        build_objective(ctx, weights)
+        proto = ctx.model.proto
+        n_variables, n_constraints = len(proto.variables), len(proto.constraints)
+
+        # 3. LP bound, when the model is small enough
+        if search.objective is not None:
+            terms = sum(len(c.linear.vars) for c in proto.constraints if c.has_linear())
+            remaining = limit - (time.monotonic() - t0)
+            if terms <= LP_MAX_TERMS and (remaining > 0.5 or reproducible):
+                from .lp_bound import lp_bound
+
+                t = time.monotonic()
+                got = lp_bound(ctx.model, seconds=max(0.5, 0.5 * remaining) if not reproducible else 4 * limit + 5)
+                search.raise_bound("LP relaxation", got.bound)
+                search.stage("lp", t)
+
+        # 4. CP-SAT search from the best rota, stopped at the gap limit
+        if search.done():
+            stop_reason = "optimal" if search.gap() == 0 else "gap limit"
+        elif stopped():
+            stop_reason = "stopped"
+        else:
+            t = time.monotonic()
+            status_name, det_time, applied, stop_reason = _cpsat_stage(
+                search, ctx, cp_model, reproducible, workers, seed, limit, t0, gap_limit, overrides, stop, messages)
+            solver_params["cpsat"] = applied
+            search.stage("cp-sat", t)
+            if status_name == "INFEASIBLE":
+                from .explain import explain_infeasibility
+
+                explanation = explain_infeasibility(enc)
+            elif status_name == "MODEL_INVALID":
+                explanation = [f"internal error: the optimisation model is invalid ({ctx.model.validate()})"]
 
     feasible = search.x is not None and status_name not in ("INFEASIBLE", "MODEL_INVALID")
     create: list[Shift] = []
     delete: list[tuple[str, date]] = []
     items = items_frame({}, weights)
+    partners = None
     objective = bound = gap = None
     if feasible:
         assert search.x is not None and search.objective is not None
         create, delete = decode(enc, search.x)
-        evaluated = evaluate(enc, search.x, [t for t in SOFT_TERMS if weights[t] > 0])
+        evaluated = evaluate(enc, search.x, [t for t in TERM_NAMES if weights[t] > 0])
         items = items_frame(evaluated, weights)
         objective = float(items["weighted"].sum()) if items.height else 0.0
         if search.bound is None or search.bound > objective:  # pragma: no cover - a bound above a rota is a bug
@@ -322,6 +339,13 @@ def optimise(
         gap = _gap(int(objective), int(bound))
         status_name = "OPTIMAL" if gap == 0 else "FEASIBLE"
         messages.append(f"rota from {search.label}; bound from the {search.bound_source}")
+        from .partners import explain_targets
+
+        final = dict(current_shifts)
+        for key in delete:
+            final.pop(key, None)
+        final.update({(sh.clinician_id, sh.date): sh for sh in create})
+        partners = explain_targets(snapshot, enc.period_start, end, final, partners=enc.partners)
         messages.append(f"{len(create)} shifts created, {len(delete)} deleted")
     elif not status_name:
         status_name = "UNKNOWN"
@@ -352,13 +376,15 @@ def optimise(
         deterministic_time=det_time,
         solver_params=solver_params,
         stages=search.stages,
+        **({"partners": partners} if partners is not None else {}),
     )
     return Phase5Result(report=report, create=create, delete=delete, feasible=feasible, warnings=list(enc.warnings))
 
 
-def _flow_stage(search: _Search, enc: Encoding, weights: Mapping[str, int], reproducible: bool, limit: float) -> None:
+def _flow_stage(search: _Search, enc: Encoding, weights: Mapping[str, int], reproducible: bool,
+                limit: float) -> tuple[int, int]:
     """The flow bound, and the best feasible rota among the flow + local search one, the existing
-    rota and the constructive one."""
+    rota and the constructive one; returns the network's size (arcs, nodes)."""
     from .flow import FlowNetwork, flow_bound, flow_rota
     from .local_search import improve_days
 
@@ -376,6 +402,7 @@ def _flow_stage(search: _Search, enc: Encoding, weights: Mapping[str, int], repr
     for label, cand in candidates:
         if not hard_violations(enc, cand):
             search.offer(label, cand, _objective(enc, cand, weights))
+    return len(net.tails), len(net.nodes)
 
 
 def _cpsat_stage(search: _Search, ctx, cp_model, reproducible: bool, workers: int, seed: int, limit: float,
