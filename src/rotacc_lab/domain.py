@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 from types import MappingProxyType
@@ -290,6 +290,33 @@ class AffinityPair:
     clinician_b: str
 
 
+#: the states of a swap request (see rotacc_lab.workflows.swaps)
+SWAP_STATUSES = ("REQUESTED", "APPROVED", "REJECTED", "CANCELLED")
+
+
+@dataclass(frozen=True)
+class SwapRequest:
+    """A request to give a shift away (``GIVE``) or to exchange two shifts (``EXCHANGE``)."""
+
+    swap_id: str
+    kind: str  # GIVE | EXCHANGE
+    requester: str
+    shift_a: int
+    shift_b: int | None
+    target_clinician: str
+    target_date: date
+    status: str
+    reason: str | None = None
+    decided_by: str | None = None
+    decision_note: str | None = None
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
+
+    def row(self) -> dict:
+        """The request as a plain dict (dates and times ISO), as audit records keep it."""
+        return {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in self.__dict__.items()}
+
+
 # --------------------------------------------------------------------------- settings
 
 
@@ -430,6 +457,10 @@ class PracticeSnapshot:
     trainer_requirements: tuple[TrainerRequirement, ...] = ()
     affinity_pairs: tuple[AffinityPair, ...] = ()
     data_version: int = 0
+    #: swap requests (workflow state: not part of the import format, so not compared)
+    swap_requests: tuple[SwapRequest, ...] = field(default=(), compare=False)
+    #: the id the workspace gives its next new shift (None: one more than the largest id here)
+    next_shift_id: int | None = field(default=None, compare=False)
 
     # indexes (computed once per snapshot) ------------------------------------
     @cached_property
@@ -519,8 +550,33 @@ class PracticeSnapshot:
                 return s
         return None
 
+    def new_shift_id(self) -> int:
+        """The id a shift inserted now would get (the workspace sequence, else max id + 1)."""
+        if self.next_shift_id is not None:
+            return self.next_shift_id
+        return max((s.shift_id for s in self.shifts if s.shift_id is not None), default=0) + 1
+
     def with_shifts(self, shifts: tuple[Shift, ...]) -> "PracticeSnapshot":
         """A copy with another set of shifts (indexes are rebuilt lazily)."""
         from dataclasses import replace
 
         return replace(self, shifts=tuple(shifts))
+
+
+def canonical(s: PracticeSnapshot) -> PracticeSnapshot:
+    """The snapshot with every table in its canonical order (by id); used by import, load, export and changes."""
+    from dataclasses import replace
+
+    return replace(
+        s,
+        clinicians=tuple(sorted(s.clinicians, key=lambda x: x.clinician_id)),
+        terms=tuple(sorted(s.terms, key=lambda x: x.term_id)),
+        leave=tuple(sorted(s.leave, key=lambda x: x.leave_id)),
+        sick_leave=tuple(sorted(s.sick_leave, key=lambda x: x.sick_id)),
+        locum_bookings=tuple(sorted(s.locum_bookings, key=lambda x: x.booking_id)),
+        shifts=tuple(sorted(s.shifts, key=lambda x: (x.shift_id is None, x.shift_id or 0, x.date, x.clinician_id))),
+        leave_adjustments=tuple(sorted(s.leave_adjustments, key=lambda x: x.adjustment_id)),
+        trainer_requirements=tuple(sorted(s.trainer_requirements, key=lambda x: x.requirement_id)),
+        affinity_pairs=tuple(sorted(s.affinity_pairs, key=lambda x: (x.clinician_a, x.clinician_b))),
+        swap_requests=tuple(sorted(s.swap_requests, key=lambda x: x.swap_id)),
+    )

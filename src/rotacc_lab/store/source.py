@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable
 
 from ..domain import (
     AffinityPair,
+    canonical,
     Clinician,
     ClinicianType,
     Duration,
@@ -685,24 +686,6 @@ def validate(data: SourceData) -> ReadResult:
         )
     )
     return ReadResult(snapshot, tuple(warnings))
-
-
-def canonical(s: PracticeSnapshot) -> PracticeSnapshot:
-    """The snapshot with every table in its canonical order (by id); used by import, load and export."""
-    from dataclasses import replace
-
-    return replace(
-        s,
-        clinicians=tuple(sorted(s.clinicians, key=lambda x: x.clinician_id)),
-        terms=tuple(sorted(s.terms, key=lambda x: x.term_id)),
-        leave=tuple(sorted(s.leave, key=lambda x: x.leave_id)),
-        sick_leave=tuple(sorted(s.sick_leave, key=lambda x: x.sick_id)),
-        locum_bookings=tuple(sorted(s.locum_bookings, key=lambda x: x.booking_id)),
-        shifts=tuple(sorted(s.shifts, key=lambda x: (x.shift_id is None, x.shift_id or 0, x.date, x.clinician_id))),
-        leave_adjustments=tuple(sorted(s.leave_adjustments, key=lambda x: x.adjustment_id)),
-        trainer_requirements=tuple(sorted(s.trainer_requirements, key=lambda x: x.requirement_id)),
-        affinity_pairs=tuple(sorted(s.affinity_pairs, key=lambda x: (x.clinician_a, x.clinician_b))),
-    )
 
 
 def read_source_full(source: str | Path) -> ReadResult:

@@ -61,8 +61,10 @@ from ..domain import (
 from ..errors import RotaccError, WorkspaceBusy, WorkspaceNotFound, cannot_write, os_errors_as
 from ..private import copy_private, open_private, private_umask
 from . import leftovers, migrations
+from .rows import jsonable as _jsonable
+from .rows import shift_row  # noqa: F401 - re-exported (audit records of shifts)
 from .settings_io import from_json_values, to_json_values
-from .source import canonical
+from ..domain import canonical
 
 ALERT_SEVERITIES = ("info", "warning", "critical")
 
@@ -118,42 +120,11 @@ def workspace_path(value: object, what: str = "workspace") -> Path:
     raise RotaccError(f"{what}: {value!r} is not a file path; give the workspace file, e.g. 'practice.duckdb'")
 
 
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, (date, datetime)):
-        return v.isoformat()
-    if isinstance(v, Decimal):
-        return str(v)
-    if isinstance(v, (Weekday,)):
-        return v.name
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if hasattr(v, "value") and isinstance(getattr(v, "value"), str):
-        return v.value
-    return v
-
-
 def to_json(v: Any) -> str | None:
     """JSON text for audit/params/stats columns (dates ISO, decimals as strings)."""
     return None if v is None else json.dumps(_jsonable(v), sort_keys=True)
 
 
-def shift_row(s: Shift) -> dict[str, Any]:
-    """A shift as the plain dict used in audit records."""
-    return {
-        "shift_id": s.shift_id,
-        "clinician_id": s.clinician_id,
-        "date": s.date.isoformat(),
-        "shift_type": s.shift_type.value,
-        "duration": s.duration.value,
-        "status": s.status.value,
-        "is_pinned": s.is_pinned,
-        "origin": s.origin,
-    }
-
-
-_SHIFT_COLS = "shift_id, clinician_id, date, shift_type, duration, status, is_pinned, origin"
 _SHIFT_ARROW = pa.schema(
     [
         ("shift_id", pa.int64()),
@@ -194,11 +165,6 @@ def _shift_table(shifts: list[Shift]) -> pa.Table:
         ],
         schema=_SHIFT_ARROW,
     )
-
-
-def _shift_from_row(r: tuple) -> Shift:
-    sid, cid, day, stype, dur, status, pinned, origin = r
-    return Shift(int(sid), cid, day, ShiftType(stype), Duration(dur), ShiftStatus(status), bool(pinned), origin)
 
 
 @contextmanager
@@ -249,50 +215,46 @@ class Tx:
                 [self.at, self.actor, run_id],
             )
 
-    # shifts --------------------------------------------------------------------
+    # conveniences inside an open transaction: each one is a ChangeSet written by the committer
     def _fetch_shifts(self, ids: list[int]) -> dict[int, Shift]:
-        if not ids:
-            return {}
-        rows = self.con.execute(
-            f"SELECT {_SHIFT_COLS} FROM shifts WHERE shift_id IN (SELECT UNNEST(?::BIGINT[]))", [ids]
-        ).fetchall()
-        found = {int(r[0]): _shift_from_row(r) for r in rows}
+        from .commit import _current
+
+        found = _current(self, "shift", ids) if ids else {}
         missing = [i for i in ids if i not in found]
         if missing:
             raise RotaccError(f"shift id(s) {', '.join(map(str, missing[:20]))} do not exist in this workspace")
         return found
 
+    def _write(self, rows: tuple, run_id: int | None, alerts: tuple = ()):
+        from ..changes import ChangeSet
+        from .commit import write
+
+        return write(self, ChangeSet(f"written by {self.actor}", rows, alerts), run_id=run_id)
+
     def insert_shifts(self, shifts: Iterable[Shift], run_id: int | None = None) -> list[int]:
         """Insert shifts with new ids from the workspace sequence (any given ``shift_id`` is ignored)."""
-        shifts = list(shifts)
-        if not shifts:
-            return []
-        ids = [int(r[0]) for r in self.con.execute("SELECT nextval('shift_seq') FROM range(?)", [len(shifts)]).fetchall()]
         from dataclasses import replace
 
-        new = [replace(s, shift_id=i) for s, i in zip(shifts, ids)]
-        self._write_new(new)
-        self.audit_many([("insert", "shift", s.shift_id, None, shift_row(s)) for s in new], run_id)
-        return ids
+        from ..changes import shift_rows
 
-    def _write_new(self, shifts: list[Shift]) -> None:
-        with registered(self.con, "_shifts_in", _shift_table(shifts)):
-            self.con.execute(
-                f"INSERT INTO shifts ({_SHIFT_COLS}, created_at, cancel_key) SELECT {_SHIFT_COLS}, ?,"
-                " CASE WHEN status = 'CANCELLED' THEN shift_id ELSE 0 END FROM _shifts_in",
-                [self.at],
-            )
+        shifts = [replace(s, shift_id=None) for s in shifts]
+        if not shifts:
+            return []
+        done = self._write(shift_rows(inserts=shifts), run_id)
+        return [s.shift_id for s in done.inserted("shift")]
 
     def delete_shifts(self, shift_ids: Iterable[int], run_id: int | None = None) -> None:
+        from ..changes import shift_rows
+
         ids = list(dict.fromkeys(int(i) for i in shift_ids))
         before = self._fetch_shifts(ids)
-        if not ids:
-            return
-        self.con.execute("DELETE FROM shifts WHERE shift_id IN (SELECT UNNEST(?::BIGINT[]))", [ids])
-        self.audit_many([("delete", "shift", i, shift_row(before[i]), None) for i in ids], run_id)
+        if ids:
+            self._write(shift_rows(deletes=[before[i] for i in ids]), run_id)
 
     def update_shifts(self, shifts: Iterable[Shift], run_id: int | None = None) -> None:
         """Overwrite existing shifts (matched by ``shift_id``) with the given values."""
+        from ..changes import shift_rows
+
         shifts = list(shifts)
         if any(s.shift_id is None for s in shifts):
             raise RotaccError("update_shifts needs shifts with a shift_id; use insert_shifts for new shifts")
@@ -300,45 +262,19 @@ class Tx:
         if len(set(ids)) != len(ids):
             raise RotaccError("update_shifts got the same shift_id twice")
         before = self._fetch_shifts(ids)
-        if not shifts:
-            return
-        with registered(self.con, "_shifts_up", _shift_table(shifts)):
-            self.con.execute(
-                "UPDATE shifts SET clinician_id = u.clinician_id, date = u.date, shift_type = u.shift_type,"
-                " duration = u.duration, status = u.status, is_pinned = u.is_pinned, origin = u.origin,"
-                " cancel_key = CASE WHEN u.status = 'CANCELLED' THEN u.shift_id ELSE 0 END"
-                " FROM _shifts_up u WHERE shifts.shift_id = u.shift_id"
-            )
-        self.audit_many(
-            [("update", "shift", s.shift_id, shift_row(before[int(s.shift_id)]), shift_row(s)) for s in shifts],  # type: ignore[arg-type]
-            run_id,
-        )
+        if shifts:
+            self._write(shift_rows(updates=[(before[int(s.shift_id)], s) for s in shifts]), run_id)  # type: ignore[arg-type]
 
-    # alerts ----------------------------------------------------------------------
     def add_alerts(self, alerts: Iterable[dict], run_id: int | None = None) -> None:
         """Insert alerts: dicts with kind, date, clinician_id, message, severity."""
-        rows = []
-        for a in alerts:
-            unknown = set(a) - {"kind", "date", "clinician_id", "message", "severity"}
-            if unknown:
-                raise RotaccError(f"alert has unknown key(s) {', '.join(sorted(unknown))}; "
-                                  "accepted: kind, date, clinician_id, message, severity")
-            sev = a.get("severity", "warning")
-            if sev not in ALERT_SEVERITIES:
-                raise RotaccError(f"alert severity {sev!r} is not one of {', '.join(ALERT_SEVERITIES)}")
-            if not a.get("kind") or not a.get("message"):
-                raise RotaccError("an alert needs a non-blank kind and message")
-            rows.append({"kind": a["kind"], "date": a.get("date"), "clinician_id": a.get("clinician_id"),
-                         "message": a["message"], "severity": sev})
-        if not rows:
-            return
-        ids = [int(r[0]) for r in self.con.execute("SELECT nextval('alert_seq') FROM range(?)", [len(rows)]).fetchall()]
-        for alert_id, r in zip(ids, rows):
-            self.con.execute(
-                "INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                [alert_id, run_id, r["kind"], r["date"], r["clinician_id"], r["message"], r["severity"], self.at],
-            )
-        self.audit_many([("insert", "alert", i, None, r) for i, r in zip(ids, rows)], run_id)
+        from ..changes import Alert, ChangeError
+
+        try:
+            parsed = tuple(Alert.from_dict(a) for a in alerts)
+        except ChangeError as err:
+            raise RotaccError(str(err).replace("alert.", "an alert's ", 1)) from None
+        if parsed:
+            self._write((), run_id, parsed)
 
 
 @dataclass
@@ -549,17 +485,9 @@ class Workspace:
         ``why = (entity, entity_id, details)`` adds a second audit row in the same
         transaction saying what made the change (e.g. a demand forecast).
         """
-        new = to_json_values(settings)
-        with self.transaction(actor) as tx:
-            old = dict(tx.con.execute("SELECT key, CAST(value AS VARCHAR) FROM settings").fetchall())
-            _write_settings(tx.con, new)
-            tx.audit(
-                "settings", "practice", action,
-                {k: json.loads(v) for k, v in sorted(old.items())} if old else None,
-                {k: json.loads(v) for k, v in new.items()},
-            )
-            if why is not None:
-                tx.audit(why[0], why[1], action, None, why[2])
+        from .committer import save_settings
+
+        save_settings(self, settings, actor=actor, action=action, why=why)
 
     def branch(self, new_path: str | Path, actor: str = "system") -> "Workspace":
         """Copy this workspace to ``new_path`` for a what-if; the original is not modified.
@@ -632,53 +560,37 @@ def _with_json(row: dict, keys: tuple[str, ...]) -> dict:
     return row
 
 
-def _days(values: list[str] | None) -> tuple[Weekday, ...]:
-    return tuple(Weekday[v] for v in values or ())
-
-
 def read_snapshot(con: duckdb.DuckDBPyConnection, shifts_between: tuple[date, date] | None = None) -> PracticeSnapshot:
-    """Build a snapshot from an open connection (shared by load_snapshot and the importer's checks).
+    """Build a snapshot from an open connection (shared by load_snapshot, the committer and the importer's checks).
 
     ``shifts_between=(lo, hi)`` loads only the shifts dated in ``[lo, hi]`` (everything
     else in full): workflows that validate one change need only the weeks around it,
     and reading every shift of a long-lived workspace dominates their cost.
     """
-    q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
-    shift_filter = "" if shifts_between is None else (
-        f" WHERE date BETWEEN DATE '{shifts_between[0].isoformat()}' AND DATE '{shifts_between[1].isoformat()}'"
-    )
+    from .rows import TABLES
+
+    q = lambda sql, params=None: con.execute(sql, params or []).fetchall()  # noqa: E731
+
+    def rows(entity: str, where: str = "", params: list | None = None) -> tuple:
+        t = TABLES[entity]
+        return tuple(t.from_db(r) for r in q(f"SELECT {t.select()} FROM {t.name}{where}", params))
+
+    shift_filter, shift_params = ("", None) if shifts_between is None else (
+        " WHERE date BETWEEN ? AND ?", [shifts_between[0], shifts_between[1]])
     settings = from_json_values(dict(q("SELECT key, CAST(value AS VARCHAR) FROM settings")))
     version = int(q("SELECT value FROM meta WHERE key = 'data_version'")[0][0])
+    tables = {r[0] for r in q("SELECT table_name FROM information_schema.tables")}
+    seq = q("SELECT start_value, last_value FROM duckdb_sequences() WHERE sequence_name = 'shift_seq'")
+    next_shift = None if not seq else int(seq[0][0] if seq[0][1] is None else seq[0][1] + 1)
     snap = PracticeSnapshot(
         settings=settings,
-        clinicians=tuple(
-            Clinician(r[0], r[1], r[2], ClinicianType(r[3]))
-            for r in q("SELECT clinician_id, name, email, clinician_type FROM clinicians")
-        ),
-        terms=tuple(
-            WorkingTerm(r[0], r[1], TermType(r[2]), r[3], r[4], int(r[5]), _days(r[6]), _days(r[7]), _days(r[8]),
-                        _days(r[9]), _days(r[10]), r[11], r[12], r[13])
-            for r in q(
-                "SELECT term_id, clinician_id, term_type, start_date, end_date, percentage, fixed_working_days,"
-                " must_work_days, cannot_work_days, week_a_days, week_b_days, minimum_shifts_per_week,"
-                " max_shifts_per_week, annual_leave_entitlement FROM working_terms"
-            )
-        ),
-        leave=tuple(
-            Leave(r[0], r[1], LeaveType(r[2]), r[3], r[4], LeaveStatus(r[5]), Duration(r[6]))
-            for r in q("SELECT leave_id, clinician_id, leave_type, start_date, end_date, status, duration FROM leave")
-        ),
-        sick_leave=tuple(
-            SickLeave(*r) for r in q("SELECT sick_id, clinician_id, start_date, end_date FROM sick_leave")
-        ),
-        locum_bookings=tuple(
-            LocumBooking(r[0], r[1], tuple(sorted(r[2])))
-            for r in q("SELECT booking_id, clinician_id, dates FROM locum_bookings")
-        ),
-        shifts=tuple(_shift_from_row(r) for r in q(f"SELECT {_SHIFT_COLS} FROM shifts{shift_filter}")),
-        leave_adjustments=tuple(
-            LeaveAdjustment(*r) for r in q("SELECT adjustment_id, term_id, amount, reason FROM leave_adjustments")
-        ),
+        clinicians=rows("clinician"),
+        terms=rows("term"),
+        leave=rows("leave"),
+        sick_leave=rows("sick_leave"),
+        locum_bookings=rows("locum_booking"),
+        shifts=rows("shift", shift_filter, shift_params),
+        leave_adjustments=rows("leave_adjustment"),
         trainer_requirements=tuple(
             TrainerRequirement(r[0], Weekday[r[1]], tuple(r[2]))
             for r in q("SELECT requirement_id, weekday, clinician_ids FROM trainer_requirements")
@@ -687,5 +599,7 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, shifts_between: tuple[date, da
             AffinityPair(*r) for r in q("SELECT clinician_a, clinician_b FROM affinity_pairs")
         ),
         data_version=version,
+        swap_requests=rows("swap_request") if "swap_requests" in tables else (),
+        next_shift_id=next_shift,
     )
     return canonical(snap)

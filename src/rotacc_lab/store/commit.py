@@ -1,0 +1,400 @@
+"""The one write path: a :class:`~rotacc_lab.changes.ChangeSet` committed in one transaction.
+
+Everything that changes a workspace - workflows, what-if branches, settings,
+notebooks, dashboards and ``generate`` - hands a ChangeSet (or a pure function
+that computes one from the snapshot) to :func:`commit`. In ONE transaction it:
+
+1. reads the snapshot (when given a function) and calls it - so a check and
+   the write it allows can never be separated by another writer;
+2. checks every update and delete against the row as it is now (the ChangeSet
+   carries the *before* image): a row changed since the ChangeSet was computed
+   refuses the whole commit with :class:`StaleChange`, nothing written;
+3. writes deletes (children first), updates, then inserts (parents first);
+   new shifts get the workspace's next shift ids, in row order;
+4. writes an audit row per row changed (``before``/``after`` as in
+   :mod:`rotacc_lab.store.rows`), the alerts, the outbox rows, and - for a
+   generation - marks its run COMPLETED with its statistics;
+5. bumps ``data_version`` once.
+
+An empty ChangeSet writes nothing (no version bump). Any error rolls back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Callable, Iterable, Mapping
+
+from ..changes import ENTITIES, ChangeSet, RowChange
+from ..domain import PracticeSnapshot, Settings
+from ..errors import RotaccError
+from .rows import TABLES, shift_row
+from .settings_io import to_json_values
+from .workspace import Tx, Workspace, _shift_table, _write_settings, read_snapshot, registered, to_json
+
+#: shifts this many days either side of the dates a change touches are loaded (a Mon-Sun week)
+WINDOW_DAYS = 7
+
+#: insert order (parents first); deletes run in the reverse order
+_ORDER = [e for e in ENTITIES if e != "settings"]
+
+
+class StaleChange(RotaccError):
+    """A row the ChangeSet updates or deletes is no longer as it was when the change was computed."""
+
+
+class _Nothing(Exception):
+    """Raised inside the transaction to roll back an empty ChangeSet (no data-version bump)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which shifts a change function needs loaded: those around some dates and around some rows.
+
+    Everything but shifts is always loaded in full; shifts are loaded for
+    ``[min - 7 days, max + 7 days]`` over ``days`` and the dates of the given
+    shifts, leave requests and swap requests. ``Scope()`` loads no shift,
+    ``Scope.all()`` every shift.
+    """
+
+    days: tuple[date, ...] = ()
+    shift_ids: tuple[int, ...] = ()
+    leave_ids: tuple[str, ...] = ()
+    swap_ids: tuple[str, ...] = ()
+    everything: bool = False
+
+    @classmethod
+    def all(cls) -> "Scope":
+        return cls(everything=True)
+
+    @classmethod
+    def around(cls, days: Iterable[date | None] = (), shift_ids: Iterable[int | None] = (),
+               leave_ids: Iterable[str] = (), swap_ids: Iterable[str] = ()) -> "Scope":
+        return cls(tuple(d for d in days if d is not None), tuple(int(i) for i in shift_ids if i is not None),
+                   tuple(leave_ids), tuple(swap_ids))
+
+    def window(self, tx: Tx) -> tuple[date, date] | None:
+        """The shift date window for this scope (None = load every shift)."""
+        if self.everything:
+            return None
+        dates = list(self.days)
+        ids = list(self.shift_ids)
+        if self.swap_ids:
+            for a, b in tx.con.execute(
+                    "SELECT shift_a, shift_b FROM swap_requests WHERE swap_id IN (SELECT UNNEST(?::VARCHAR[]))",
+                    [list(self.swap_ids)]).fetchall():
+                ids += [i for i in (a, b) if i is not None]
+        if ids:
+            dates += [r[0] for r in tx.con.execute(
+                "SELECT date FROM shifts WHERE shift_id IN (SELECT UNNEST(?::BIGINT[]))", [ids]).fetchall()]
+        if self.leave_ids:
+            for lo, hi in tx.con.execute(
+                    "SELECT start_date, end_date FROM leave WHERE leave_id IN (SELECT UNNEST(?::VARCHAR[]))",
+                    [list(self.leave_ids)]).fetchall():
+                dates += [lo, hi]
+        if not dates:  # nothing dated to look around: load no shift
+            return date.max - timedelta(days=1), date.max - timedelta(days=1)
+        pad = timedelta(days=WINDOW_DAYS)
+        return min(dates) - pad, max(dates) + pad
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What :func:`commit` wrote: the ChangeSet as written (new shifts with their ids) and the new version."""
+
+    changeset: ChangeSet
+    data_version: int
+    alert_ids: tuple[int, ...] = ()
+    message_ids: tuple[str, ...] = ()
+    written: bool = True
+
+    @property
+    def info(self) -> Mapping[str, Any]:
+        return self.changeset.info
+
+    def inserted(self, entity: str) -> list[Any]:
+        return [r.after for r in self.changeset.of(entity, "insert")]
+
+    def shift_changes(self) -> list[RowChange]:
+        return self.changeset.of("shift")
+
+
+Change = ChangeSet | Callable[[PracticeSnapshot], ChangeSet]
+
+
+def snapshot_in(tx: Tx, scope: Scope | None = None) -> PracticeSnapshot:
+    """The practice as seen inside ``tx`` (shifts limited to ``scope``'s window)."""
+    window = (scope or Scope.all()).window(tx)
+    return read_snapshot(tx.con, shifts_between=window)
+
+
+def commit(ws: Workspace, change: Change, *, actor: str, scope: Scope | None = None,
+           run_id: int | None = None, run_stats: Mapping[str, Any] | None = None) -> Committed:
+    """Write ``change`` into ``ws`` in one transaction (see the module docstring).
+
+    ``change`` is a ChangeSet, or a function ``snapshot -> ChangeSet`` called
+    inside the transaction with the snapshot limited to ``scope`` (its checks
+    then see exactly what the write changes). ``run_id`` tags the audit rows
+    and alerts with a generation run; with ``run_stats`` the commit also marks
+    that run COMPLETED with those statistics.
+    """
+    result: list[Committed] = []
+    try:
+        with ws.transaction(actor) as tx:
+            cs = change(snapshot_in(tx, scope)) if callable(change) else change
+            if not isinstance(cs, ChangeSet):
+                raise RotaccError(f"a change function returned {type(cs).__name__}, not a ChangeSet")
+            if not cs and run_stats is None:
+                version = int(tx.con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
+                result.append(Committed(cs, version, written=False))
+                raise _Nothing
+            result.append(write(tx, cs, run_id=run_id, run_stats=run_stats))
+    except _Nothing:
+        pass
+    return result[0]
+
+
+def write(tx: Tx, cs: ChangeSet, *, run_id: int | None = None,
+          run_stats: Mapping[str, Any] | None = None) -> Committed:
+    """Write ``cs`` inside an open transaction (the body of :func:`commit`)."""
+    by_entity: dict[str, list[RowChange]] = {}
+    for r in cs.rows:
+        by_entity.setdefault(r.entity, []).append(r)
+    _verify(tx, by_entity)
+    audit: list[tuple[str, str, str, dict | None, dict | None]] = []
+
+    if "settings" in by_entity:
+        audit += _write_settings_change(tx, by_entity["settings"])
+    for entity in reversed(_ORDER):
+        dels = [r for r in by_entity.get(entity, ()) if r.op == "delete"]
+        if dels:
+            _delete(tx, entity, [r.key for r in dels])
+            audit += [(r.verb, entity, str(r.key), _audited(entity, r.before), None) for r in dels]
+    for entity in _ORDER:
+        ups = [r for r in by_entity.get(entity, ()) if r.op == "update"]
+        if ups:
+            ups = _stamp(tx, entity, ups)
+            by_entity[entity] = [r for r in by_entity[entity] if r.op != "update"] + ups
+            _update(tx, entity, [r.after for r in ups])
+            audit += [(r.verb, entity, str(r.key), _audited(entity, r.before), _audited(entity, r.after, r.note))
+                      for r in ups]
+    rows_out: list[RowChange] = []
+    for entity in _ORDER:
+        ins = [r for r in by_entity.get(entity, ()) if r.op == "insert"]
+        if not ins:
+            continue
+        if entity == "shift":
+            ins = _number_shifts(tx, ins)
+        ins = _stamp(tx, entity, ins)
+        by_entity[entity] = [r for r in by_entity[entity] if r.op != "insert"] + ins
+        _insert(tx, entity, [r.after for r in ins])
+        audit += [(r.verb, entity, str(r.key), None, _audited(entity, r.after, r.note)) for r in ins]
+    tx.audit_many(audit, run_id)
+
+    # the rows as written, in the ChangeSet's order (new shifts numbered, times stamped)
+    new_rows = _in_original_order(cs.rows, by_entity)
+    alert_ids = _write_alerts(tx, cs, run_id)
+    message_ids = _write_outbox(tx, cs)
+    if run_id is not None and run_stats is not None:
+        from .runs import finish_run
+
+        finish_run(tx, run_id, dict(run_stats or {}))
+    version = int(tx.con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]) + 1
+    return Committed(replace(cs, rows=tuple(new_rows)), version, tuple(alert_ids), tuple(message_ids))
+
+
+def _in_original_order(rows: tuple[RowChange, ...], by_entity: dict[str, list[RowChange]]) -> list[RowChange]:
+    """The written rows in the ChangeSet's own order (entity lists keep their relative order per op)."""
+    queues: dict[tuple[str, str], list[RowChange]] = {}
+    for entity, rs in by_entity.items():
+        for r in rs:
+            queues.setdefault((entity, r.op), []).append(r)
+    return [queues[(r.entity, r.op)].pop(0) for r in rows]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _current(tx: Tx, entity: str, keys: list[Any]) -> dict[Any, Any]:
+    if entity == "settings":
+        return {}
+    t = TABLES[entity]
+    cast = "BIGINT" if entity == "shift" else "VARCHAR"
+    rows = tx.con.execute(
+        f"SELECT {t.select()} FROM {t.name} WHERE {t.key} IN (SELECT UNNEST(?::{cast}[]))", [list(keys)]
+    ).fetchall()
+    return {(int(r[0]) if entity == "shift" else r[0]): t.from_db(r) for r in rows}
+
+
+def _verify(tx: Tx, by_entity: dict[str, list[RowChange]]) -> None:
+    problems: list[str] = []
+    for entity, rows in by_entity.items():
+        if entity == "settings":
+            continue
+        keyed = [r for r in rows if r.key is not None]
+        if not keyed:
+            continue
+        now = _current(tx, entity, [r.key for r in keyed])
+        for r in keyed:
+            have = now.get(r.key)
+            if r.op == "insert":
+                if have is not None:
+                    problems.append(f"{entity} {r.key} already exists")
+            elif have is None:
+                problems.append(f"{entity} {r.key} does not exist (any more)")
+            elif not _same(entity, have, r.before):
+                problems.append(f"{entity} {r.key} changed since this change was computed")
+    if problems:
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise StaleChange("the workspace changed while this change was being prepared: "
+                          + "; ".join(problems[:10]) + more + ". Nothing was written; run it again.")
+
+
+def _same(entity: str, have: Any, before: Any) -> bool:
+    if entity == "swap_request":  # the committer stamps times; compare what a person decided
+        return replace(have, created_at=None, decided_at=None) == replace(before, created_at=None, decided_at=None)
+    return have == before
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _audited(entity: str, obj: Any, note: str | None = None) -> dict[str, Any]:
+    row = TABLES[entity].audit(obj)
+    if note:
+        row = {**row, "note": note}
+    return row
+
+
+def _stamp(tx: Tx, entity: str, rows: list[RowChange]) -> list[RowChange]:
+    """Time columns are the committer's: a new swap request gets ``created_at``, a decision ``decided_at``."""
+    if entity != "swap_request":
+        return rows
+    out = []
+    for r in rows:
+        a = r.after
+        if a.created_at is None:
+            a = replace(a, created_at=tx.at)
+        if a.status != "REQUESTED" and a.decided_at is None:
+            a = replace(a, decided_at=tx.at)
+        out.append(replace(r, after=a))
+    return out
+
+
+def _number_shifts(tx: Tx, rows: list[RowChange]) -> list[RowChange]:
+    """Give new shifts ids from the workspace sequence (a shift that came numbered must match it)."""
+    ids = [int(r[0]) for r in tx.con.execute("SELECT nextval('shift_seq') FROM range(?)", [len(rows)]).fetchall()]
+    out = []
+    for r, i in zip(rows, ids):
+        given = r.after.shift_id
+        if given is not None and given != i:
+            raise StaleChange(f"new shift numbered {given} but the workspace's next shift id is {i} (another "
+                              "write came first); nothing was written; run it again")
+        out.append(replace(r, after=replace(r.after, shift_id=i)))
+    return out
+
+
+def _insert(tx: Tx, entity: str, objs: list[Any]) -> None:
+    if entity == "shift":
+        with registered(tx.con, "_shifts_in", _shift_table(objs)):
+            tx.con.execute(
+                "INSERT INTO shifts (shift_id, clinician_id, date, shift_type, duration, status, is_pinned, origin,"
+                " created_at, cancel_key) SELECT shift_id, clinician_id, date, shift_type, duration, status,"
+                " is_pinned, origin, ?, CASE WHEN status = 'CANCELLED' THEN shift_id ELSE 0 END FROM _shifts_in",
+                [tx.at],
+            )
+        return
+    t = TABLES[entity]
+    tx.con.executemany(f"INSERT INTO {t.name} ({t.select()}) VALUES ({t.placeholders()})",
+                       [list(t.to_db(o)) for o in objs])
+
+
+def _update(tx: Tx, entity: str, objs: list[Any]) -> None:
+    if entity == "shift":
+        with registered(tx.con, "_shifts_up", _shift_table(objs)):
+            tx.con.execute(
+                "UPDATE shifts SET clinician_id = u.clinician_id, date = u.date, shift_type = u.shift_type,"
+                " duration = u.duration, status = u.status, is_pinned = u.is_pinned, origin = u.origin,"
+                " cancel_key = CASE WHEN u.status = 'CANCELLED' THEN u.shift_id ELSE 0 END"
+                " FROM _shifts_up u WHERE shifts.shift_id = u.shift_id"
+            )
+        return
+    t = TABLES[entity]
+    cols = t.columns[1:]
+    assign = ", ".join(f"{c} = ?{t.casts.get(c, '')}" for c in cols)
+    tx.con.executemany(f"UPDATE {t.name} SET {assign} WHERE {t.key} = ?",
+                       [list(t.to_db(o)[1:]) + [t.to_db(o)[0]] for o in objs])
+
+
+def _delete(tx: Tx, entity: str, keys: list[Any]) -> None:
+    t = TABLES[entity]
+    cast = "BIGINT" if entity == "shift" else "VARCHAR"
+    tx.con.execute(f"DELETE FROM {t.name} WHERE {t.key} IN (SELECT UNNEST(?::{cast}[]))", [list(keys)])
+
+
+def _write_settings_change(tx: Tx, rows: list[RowChange]) -> list[tuple]:
+    if len(rows) != 1 or rows[0].after is None:
+        raise RotaccError("settings: give exactly one settings change with the new settings")
+    r = rows[0]
+    old = dict(tx.con.execute("SELECT key, CAST(value AS VARCHAR) FROM settings").fetchall())
+    if r.before is not None:
+        from .settings_io import from_json_values
+
+        if from_json_values(old) != r.before:
+            raise StaleChange("the workspace changed while this change was being prepared: settings changed since "
+                              "this change was computed. Nothing was written; run it again.")
+    new = to_json_values(r.after)
+    _write_settings(tx.con, new)
+    return [(r.verb, "settings", "practice",
+             {k: json.loads(v) for k, v in sorted(old.items())} if old else None,
+             {k: json.loads(v) for k, v in new.items()})]
+
+
+def _write_alerts(tx: Tx, cs: ChangeSet, run_id: int | None) -> list[int]:
+    if not cs.alerts:
+        return []
+    ids = [int(r[0]) for r in tx.con.execute("SELECT nextval('alert_seq') FROM range(?)",
+                                             [len(cs.alerts)]).fetchall()]
+    tx.con.executemany(
+        "INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        [[i, run_id, a.kind, a.date, a.clinician_id, a.message, a.severity, tx.at] for i, a in zip(ids, cs.alerts)],
+    )
+    tx.audit_many([("insert", "alert", i, None, a.row()) for i, a in zip(ids, cs.alerts)], run_id)
+    return ids
+
+
+def _write_outbox(tx: Tx, cs: ChangeSet) -> list[str]:
+    if not cs.notifications:
+        return []
+    from ..clock import utcnow
+
+    now = utcnow()
+    rows, audit = [], []
+    for n in cs.notifications:
+        status, error = ("QUEUED", None) if n.to_address else ("FAILED", "clinician has no e-mail address")
+        rows.append([n.message_id, n.clinician_id, n.to_address, n.subject, n.body, status, now, now, error])
+        audit.append(("insert", "outbox", n.message_id, None,
+                      {"clinician_id": n.clinician_id, "to_address": n.to_address, "subject": n.subject,
+                       "status": status}))
+    tx.con.executemany(
+        "INSERT INTO outbox (message_id, clinician_id, to_address, subject, body, status, attempts,"
+        " next_attempt_at, created_at, last_error) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)", rows)
+    tx.audit_many(audit)
+    return [n.message_id for n in cs.notifications]
+
+
+# --------------------------------------------------------------------------- conveniences
+
+
+def save_settings(ws: Workspace, settings: Settings, *, actor: str, action: str = "update") -> Committed:
+    """Replace the practice settings (one audited change)."""
+    from ..changes import updated
+
+    def change(snap: PracticeSnapshot) -> ChangeSet:
+        return ChangeSet(f"settings {action}d by {actor}", (updated("settings", snap.settings, settings, action),))
+
+    return commit(ws, change, actor=actor, scope=Scope())
+
+
+__all__ = ["Committed", "Scope", "StaleChange", "commit", "save_settings", "snapshot_in", "write", "shift_row"]
