@@ -14,10 +14,12 @@ from rotacc_lab.workflows.notifications import (
     OutboxSender,
     header_message_id,
     list_outbox,
-    queue_message,
+    message,
     requeue,
     utcnow,
 )
+from rotacc_lab.changes import ChangeSet
+from rotacc_lab.store.commit import Scope, commit
 from rotacc_lab.workflows.smtp import SmtpProvider, SmtpSettings
 
 from _wf_helpers import CollectingHandler, SmtpServer
@@ -34,8 +36,11 @@ class Clock:
 
 
 def queue(ws, n=1, address="ada@example.org"):
-    with ws.transaction("test") as tx:
-        return [queue_message(tx, "P01", address, f"subject {i}", f"body {i}\n") for i in range(n)]
+    def change(snap):
+        return ChangeSet("test messages", notifications=tuple(
+            message(snap, "P01", address, f"subject {i}", f"body {i}\n") for i in range(n)))
+
+    return list(commit(ws, change, actor="test", scope=Scope()).message_ids)
 
 
 def provider(port: int) -> SmtpProvider:

@@ -174,6 +174,10 @@ class Notification:
 class ChangeSet:
     """What one operation changes, and why. Immutable; combine two with ``+``.
 
+    A row may change more than once (a request inserted, then approved): each
+    step must start where the previous one ended. The committer writes the net
+    effect and audits every step.
+
     ``info`` carries results for the caller that are not written (e.g. the leave
     policy's decision); it is not compared.
     """
@@ -190,7 +194,7 @@ class ChangeSet:
         object.__setattr__(self, "rows", tuple(self.rows))
         object.__setattr__(self, "alerts", tuple(self.alerts))
         object.__setattr__(self, "notifications", tuple(self.notifications))
-        seen: set[tuple[str, Any]] = set()
+        last: dict[tuple[str, Any], Any] = {}
         for r in self.rows:
             if not isinstance(r, RowChange):
                 raise ChangeError(f"rows: {r!r} is not a RowChange")
@@ -199,9 +203,10 @@ class ChangeSet:
                     raise ChangeError(f"{r.entity}: only a new shift may come without its key")
                 continue
             k = (r.entity, r.key)
-            if k in seen:
-                raise ChangeError(f"{r.entity} {r.key!r} is changed twice in one ChangeSet; give one row change")
-            seen.add(k)
+            if k in last and last[k] != r.before:
+                raise ChangeError(f"{r.entity} {r.key!r} is changed twice in one ChangeSet and the second change "
+                                  "does not start where the first ended; give the steps in order")
+            last[k] = r.after
 
     def __bool__(self) -> bool:
         return bool(self.rows or self.alerts or self.notifications)

@@ -158,59 +158,65 @@ def commit(ws: Workspace, change: Change, *, actor: str, scope: Scope | None = N
 def write(tx: Tx, cs: ChangeSet, *, run_id: int | None = None,
           run_stats: Mapping[str, Any] | None = None) -> Committed:
     """Write ``cs`` inside an open transaction (the body of :func:`commit`)."""
-    by_entity: dict[str, list[RowChange]] = {}
-    for r in cs.rows:
-        by_entity.setdefault(r.entity, []).append(r)
-    _verify(tx, by_entity)
-    audit: list[tuple[str, str, str, dict | None, dict | None]] = []
+    rows = list(cs.rows)
+    # a row changed in several steps is written once, as its net effect (first before -> last after)
+    chains: dict[tuple[str, Any], list[int]] = {}
+    for i, r in enumerate(rows):
+        chains.setdefault((r.entity, r.key if r.key is not None else ("new", i)), []).append(i)
+    net: dict[str, list[tuple[RowChange, list[int]]]] = {}
+    for (entity, _), idx in chains.items():
+        first, last = rows[idx[0]], rows[idx[-1]]
+        if first.before is None and last.after is None:
+            continue  # created and removed in the same commit: nothing to write, every step audited
+        net.setdefault(entity, []).append((RowChange(entity, first.before, last.after), idx))
+    _verify(tx, {e: [r for r, _ in items] for e, items in net.items()})
 
-    if "settings" in by_entity:
-        audit += _write_settings_change(tx, by_entity["settings"])
+    settings_audit = [_write_settings_change(tx, replace(r, action=rows[idx[-1]].action))
+                      for r, idx in net.get("settings", ())]
     for entity in reversed(_ORDER):
-        dels = [r for r in by_entity.get(entity, ()) if r.op == "delete"]
+        dels = [r for r, _ in net.get(entity, ()) if r.op == "delete"]
         if dels:
             _delete(tx, entity, [r.key for r in dels])
-            audit += [(r.verb, entity, str(r.key), _audited(entity, r.before), None) for r in dels]
     for entity in _ORDER:
-        ups = [r for r in by_entity.get(entity, ()) if r.op == "update"]
+        ups = [(r, idx) for r, idx in net.get(entity, ()) if r.op == "update"]
         if ups:
-            ups = _stamp(tx, entity, ups)
-            by_entity[entity] = [r for r in by_entity[entity] if r.op != "update"] + ups
-            _update(tx, entity, [r.after for r in ups])
-            audit += [(r.verb, entity, str(r.key), _audited(entity, r.before), _audited(entity, r.after, r.note))
-                      for r in ups]
-    rows_out: list[RowChange] = []
+            stamped = _stamp(tx, entity, [r for r, _ in ups])
+            for (_, idx), st in zip(ups, stamped):
+                rows[idx[-1]] = replace(rows[idx[-1]], after=st.after)
+            _update(tx, entity, [r.after for r in stamped])
     for entity in _ORDER:
-        ins = [r for r in by_entity.get(entity, ()) if r.op == "insert"]
+        ins = [(r, idx) for r, idx in net.get(entity, ()) if r.op == "insert"]
         if not ins:
             continue
+        new = [r for r, _ in ins]
         if entity == "shift":
-            ins = _number_shifts(tx, ins)
-        ins = _stamp(tx, entity, ins)
-        by_entity[entity] = [r for r in by_entity[entity] if r.op != "insert"] + ins
-        _insert(tx, entity, [r.after for r in ins])
-        audit += [(r.verb, entity, str(r.key), None, _audited(entity, r.after, r.note)) for r in ins]
-    tx.audit_many(audit, run_id)
+            new = _number_shifts(tx, new)
+        new = _stamp(tx, entity, new)
+        for (_, idx), n in zip(ins, new):
+            if entity == "shift":  # the new id reaches every step of the chain
+                sid = n.after.shift_id
+                for j in idx:
+                    b, a = rows[j].before, rows[j].after
+                    rows[j] = replace(rows[j], before=None if b is None else replace(b, shift_id=sid),
+                                      after=None if a is None else replace(a, shift_id=sid))
+            rows[idx[-1]] = replace(rows[idx[-1]], after=n.after)
+        _insert(tx, entity, [n.after for n in new])
 
-    # the rows as written, in the ChangeSet's order (new shifts numbered, times stamped)
-    new_rows = _in_original_order(cs.rows, by_entity)
-    alert_ids = _write_alerts(tx, cs, run_id)
+    audit = list(settings_audit)
+    for r in rows:
+        if r.entity != "settings":  # settings are audited with their stored key-values above
+            audit.append((r.verb, r.entity, str(r.key),
+                          None if r.before is None else _audited(r.entity, r.before),
+                          None if r.after is None else _audited(r.entity, r.after, r.note)))
+    tx.audit_many(audit, run_id)
     message_ids = _write_outbox(tx, cs)
+    alert_ids = _write_alerts(tx, cs, run_id)
     if run_id is not None and run_stats is not None:
         from .runs import finish_run
 
-        finish_run(tx, run_id, dict(run_stats or {}))
+        finish_run(tx, run_id, dict(run_stats))
     version = int(tx.con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]) + 1
-    return Committed(replace(cs, rows=tuple(new_rows)), version, tuple(alert_ids), tuple(message_ids))
-
-
-def _in_original_order(rows: tuple[RowChange, ...], by_entity: dict[str, list[RowChange]]) -> list[RowChange]:
-    """The written rows in the ChangeSet's own order (entity lists keep their relative order per op)."""
-    queues: dict[tuple[str, str], list[RowChange]] = {}
-    for entity, rs in by_entity.items():
-        for r in rs:
-            queues.setdefault((entity, r.op), []).append(r)
-    return [queues[(r.entity, r.op)].pop(0) for r in rows]
+    return Committed(replace(cs, rows=tuple(rows)), version, tuple(alert_ids), tuple(message_ids))
 
 
 # --------------------------------------------------------------------------- checks
@@ -333,10 +339,10 @@ def _delete(tx: Tx, entity: str, keys: list[Any]) -> None:
     tx.con.execute(f"DELETE FROM {t.name} WHERE {t.key} IN (SELECT UNNEST(?::{cast}[]))", [list(keys)])
 
 
-def _write_settings_change(tx: Tx, rows: list[RowChange]) -> list[tuple]:
-    if len(rows) != 1 or rows[0].after is None:
-        raise RotaccError("settings: give exactly one settings change with the new settings")
-    r = rows[0]
+def _write_settings_change(tx: Tx, r: RowChange) -> tuple:
+    """Write new settings; return the audit row (before/after as the stored key-values)."""
+    if r.after is None:
+        raise RotaccError("settings: a settings change needs the new settings")
     old = dict(tx.con.execute("SELECT key, CAST(value AS VARCHAR) FROM settings").fetchall())
     if r.before is not None:
         from .settings_io import from_json_values
@@ -346,9 +352,9 @@ def _write_settings_change(tx: Tx, rows: list[RowChange]) -> list[tuple]:
                               "this change was computed. Nothing was written; run it again.")
     new = to_json_values(r.after)
     _write_settings(tx.con, new)
-    return [(r.verb, "settings", "practice",
-             {k: json.loads(v) for k, v in sorted(old.items())} if old else None,
-             {k: json.loads(v) for k, v in new.items()})]
+    return (r.verb, "settings", "practice",
+            {k: json.loads(v) for k, v in sorted(old.items())} if old else None,
+            {k: json.loads(v) for k, v in new.items()})
 
 
 def _write_alerts(tx: Tx, cs: ChangeSet, run_id: int | None) -> list[int]:

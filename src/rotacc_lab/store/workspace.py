@@ -449,6 +449,14 @@ class Workspace:
         with self.connect(read_only=True) as con:
             return read_snapshot(con)
 
+    def read_rows(self, entity: str) -> list[Any]:
+        """Every row of one entity's table as domain objects (e.g. ``"swap_request"``), without a snapshot."""
+        from .rows import TABLES
+
+        t = TABLES[entity]
+        with self.connect(read_only=True) as con:
+            return [t.from_db(r) for r in con.execute(f"SELECT {t.select()} FROM {t.name}").fetchall()]
+
     def audit_history(self, entity: str, entity_id: str) -> list[dict]:
         """Audit rows of one entity, oldest first."""
         with self.connect(read_only=True) as con:

@@ -1,10 +1,11 @@
-"""Manual shift adjustments (add, move, delete, pin, unpin) and the shared write path.
+"""Manual shift adjustments (add, move, delete, pin, unpin) and the checks every workflow shares.
 
-Every workflow that changes shifts builds a :class:`ChangeSet` and applies it
-inside one ``ws.transaction(actor)``: the store's ``Tx`` writes an audit row
-(before/after) for every inserted, updated or deleted shift, and
-:func:`~rotacc_lab.workflows.notifications.queue_for_changes` queues the change
-notifications for the fixed period in the same transaction.
+Each adjustment is a pure function ``plan_*(snapshot, ...) -> ChangeSet``
+(validation included) and a thin shell that hands it to the one committer,
+:func:`rotacc_lab.store.commit`, which evaluates it inside the write
+transaction: the checks and the write can never be separated by another
+writer. The ChangeSet carries the notifications for changes inside the fixed
+period (:func:`~rotacc_lab.workflows.notifications.with_notifications`).
 
 :func:`eligibility_problems` is the one definition of "may this clinician work
 this day" used by manual adjustments, swaps and locum bookings.
@@ -12,19 +13,18 @@ this day" used by manual adjustments, swaps and locum bookings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Iterable
 
 from ..calendar import is_working_day, week_monday
+from ..changes import ChangeSet, shift_rows
 from ..domain import Duration, PracticeSnapshot, Shift, ShiftStatus, ShiftType, Weekday
 from ..errors import RotaccError
-from ..store.workspace import Tx, Workspace, read_snapshot
-from .notifications import ShiftChange, queue_for_changes
+from ..store.commit import WINDOW_DAYS, Scope, commit
+from ..store.workspace import Workspace
+from .notifications import with_notifications
 from .policy import holidays_for
-
-#: shifts this many days either side of the dates an operation touches are loaded (a Mon-Sun week)
-WINDOW_DAYS = 7
 
 #: entities that workflows write audit rows for (see :func:`history`)
 AUDITED_ENTITIES = ("shift", "leave", "swap_request", "locum_booking", "outbox", "alert")
@@ -114,73 +114,57 @@ def eligibility_problems(
     return problems
 
 
-def snapshot_around(tx: Tx, days: Iterable[date] = (), shift_ids: Iterable[int | None] = ()) -> PracticeSnapshot:
-    """The practice as seen inside ``tx``, with shifts loaded only around the dates involved.
-
-    Everything except shifts is loaded in full; shifts are loaded for
-    ``[min - WINDOW_DAYS, max + WINDOW_DAYS]`` over ``days`` and the dates of
-    ``shift_ids`` - enough for every check a single change needs (same day,
-    same week, the leave range), without reading years of rota.
-    """
-    dates = list(days)
-    ids = [int(i) for i in shift_ids if i is not None]
-    if ids:
-        found = dict(tx.con.execute(
-            "SELECT shift_id, date FROM shifts WHERE shift_id IN (SELECT UNNEST(?::BIGINT[]))", [ids]).fetchall())
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise WorkflowError(f"shift_id: {missing[0]} does not exist in this workspace")
-        dates += found.values()
-    if not dates:
-        return read_snapshot(tx.con)
-    pad = timedelta(days=WINDOW_DAYS)
-    return read_snapshot(tx.con, shifts_between=(min(dates) - pad, max(dates) + pad))
-
-
 def require_eligible(snap: PracticeSnapshot, clinician_id: str, day: date, **kwargs) -> None:
     problems = eligibility_problems(snap, clinician_id, day, **kwargs)
     if problems:
         raise WorkflowError("; ".join(problems))
 
 
-@dataclass
-class ChangeSet:
-    """Shift changes of one operation, applied together (deletes, then updates, then inserts)."""
-
-    inserts: list[Shift] = field(default_factory=list)
-    updates: list[tuple[Shift, Shift]] = field(default_factory=list)  # (before, after)
-    deletes: list[Shift] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.inserts or self.updates or self.deletes)
-
-    def apply(self, tx: Tx, snap: PracticeSnapshot, *, reason: str, today: date | None = None) -> "Applied":
-        """Write the changes (audited by ``Tx``) and queue fixed-period notifications."""
-        if self.deletes:
-            tx.delete_shifts([s.shift_id for s in self.deletes])
-        if self.updates:
-            tx.update_shifts([after for _, after in self.updates])
-        inserted: list[Shift] = []
-        if self.inserts:
-            ids = tx.insert_shifts(self.inserts)
-            inserted = [replace(s, shift_id=i) for s, i in zip(self.inserts, ids)]
-        changes = (
-            [ShiftChange(s, None) for s in self.deletes]
-            + [ShiftChange(b, a) for b, a in self.updates]
-            + [ShiftChange(None, s) for s in inserted]
-        )
-        notified = queue_for_changes(tx, snap, changes, reason=reason, today=today)
-        return Applied(tuple(inserted), tuple(changes), tuple(notified))
-
-
-@dataclass(frozen=True)
-class Applied:
-    inserted: tuple[Shift, ...]
-    changes: tuple[ShiftChange, ...]
-    notifications: tuple[str, ...]
+def scope_around(days: Iterable[date | None] = (), shift_ids: Iterable[int | None] = ()) -> Scope:
+    """The shifts a single change needs: a week either side of its dates and of its shifts' dates."""
+    return Scope.around(days=days, shift_ids=shift_ids)
 
 
 # ---------------------------------------------------------------------------- manual adjustments
+
+
+def plan_add_shift(snap: PracticeSnapshot, clinician_id: str, day: date, *, actor: str,
+                   shift_type: ShiftType = ShiftType.STANDARD, duration: Duration = Duration.FULL,
+                   pinned: bool = False, today: date | None = None) -> ChangeSet:
+    """Add one shift after checking eligibility."""
+    require_clinician(snap, clinician_id)
+    require_eligible(snap, clinician_id, day)
+    new = Shift(None, clinician_id, day, shift_type, duration, ShiftStatus.SCHEDULED, bool(pinned), user_origin(actor))
+    return with_notifications(ChangeSet(f"shift added by {actor}", shift_rows(inserts=[new])), snap, today)
+
+
+def plan_move_shift(snap: PracticeSnapshot, shift_id: int, *, actor: str, to_date: date | None = None,
+                    to_clinician: str | None = None, today: date | None = None) -> ChangeSet:
+    """Move a live shift to another date and/or clinician (validated like a new shift there)."""
+    before = get_shift(snap, shift_id)
+    if not is_live(before):
+        raise WorkflowError(f"shift_id: {shift_id} is CANCELLED; only live shifts can be moved")
+    after = replace(before, date=to_date or before.date, clinician_id=to_clinician or before.clinician_id)
+    if (after.date, after.clinician_id) == (before.date, before.clinician_id):
+        raise WorkflowError(f"move: shift {shift_id} is already on {before.date} for {before.clinician_id}")
+    require_clinician(snap, after.clinician_id, "to_clinician")
+    require_eligible(snap, after.clinician_id, after.date, ignore_shift_ids=[shift_id])
+    return with_notifications(ChangeSet(f"shift moved by {actor}", shift_rows(updates=[(before, after)])), snap, today)
+
+
+def plan_delete_shift(snap: PracticeSnapshot, shift_id: int, *, actor: str, today: date | None = None) -> ChangeSet:
+    """Delete a shift (pinned ones too: a person decided it)."""
+    before = get_shift(snap, shift_id)
+    return with_notifications(ChangeSet(f"shift deleted by {actor}", shift_rows(deletes=[before])), snap, today)
+
+
+def plan_set_pinned(snap: PracticeSnapshot, shift_id: int, pinned: bool, *, actor: str) -> ChangeSet:
+    """Pin (keep through regeneration) or unpin a shift. Not notified: the rota itself is unchanged."""
+    before = get_shift(snap, shift_id)
+    if before.is_pinned == pinned:
+        raise WorkflowError(f"shift_id: {shift_id} is already {'pinned' if pinned else 'unpinned'}")
+    after = replace(before, is_pinned=pinned)
+    return ChangeSet(f"shift {'pinned' if pinned else 'unpinned'} by {actor}", shift_rows(updates=[(before, after)]))
 
 
 def add_shift(
@@ -198,13 +182,10 @@ def add_shift(
     actor = require_actor(actor)
     stype = ShiftType.parse(shift_type, "shift_type")
     dur = Duration.parse(duration, "duration")
-    with ws.transaction(actor) as tx:
-        snap = snapshot_around(tx, [day])
-        require_clinician(snap, clinician_id)
-        require_eligible(snap, clinician_id, day)
-        new = Shift(None, clinician_id, day, stype, dur, ShiftStatus.SCHEDULED, bool(pinned), user_origin(actor))
-        applied = ChangeSet(inserts=[new]).apply(tx, snap, reason=f"shift added by {actor}", today=today)
-        return applied.inserted[0]
+    done = commit(ws, lambda snap: plan_add_shift(snap, clinician_id, day, actor=actor, shift_type=stype,
+                                                  duration=dur, pinned=pinned, today=today),
+                  actor=actor, scope=scope_around([day]))
+    return done.inserted("shift")[0]
 
 
 def move_shift(
@@ -220,41 +201,26 @@ def move_shift(
     actor = require_actor(actor)
     if to_date is None and to_clinician is None:
         raise WorkflowError("move: give --to-date and/or --to-clinician")
-    with ws.transaction(actor) as tx:
-        snap = snapshot_around(tx, [to_date] if to_date else [], [shift_id])
-        before = get_shift(snap, shift_id)
-        if not is_live(before):
-            raise WorkflowError(f"shift_id: {shift_id} is CANCELLED; only live shifts can be moved")
-        after = replace(before, date=to_date or before.date, clinician_id=to_clinician or before.clinician_id)
-        if (after.date, after.clinician_id) == (before.date, before.clinician_id):
-            raise WorkflowError(f"move: shift {shift_id} is already on {before.date} for {before.clinician_id}")
-        require_clinician(snap, after.clinician_id, "to_clinician")
-        require_eligible(snap, after.clinician_id, after.date, ignore_shift_ids=[shift_id])
-        ChangeSet(updates=[(before, after)]).apply(tx, snap, reason=f"shift moved by {actor}", today=today)
-        return after
+    done = commit(ws, lambda snap: plan_move_shift(snap, shift_id, actor=actor, to_date=to_date,
+                                                   to_clinician=to_clinician, today=today),
+                  actor=actor, scope=scope_around([to_date], [shift_id]))
+    return done.changeset.of("shift", "update")[0].after
 
 
 def delete_shift(ws: Workspace, shift_id: int, *, actor: str, today: date | None = None) -> Shift:
     """Delete a shift (pinned ones too: a person decided it); returns the deleted shift."""
     actor = require_actor(actor)
-    with ws.transaction(actor) as tx:
-        snap = snapshot_around(tx, shift_ids=[shift_id])
-        before = get_shift(snap, shift_id)
-        ChangeSet(deletes=[before]).apply(tx, snap, reason=f"shift deleted by {actor}", today=today)
-        return before
+    done = commit(ws, lambda snap: plan_delete_shift(snap, shift_id, actor=actor, today=today),
+                  actor=actor, scope=scope_around(shift_ids=[shift_id]))
+    return done.changeset.of("shift", "delete")[0].before
 
 
 def set_pinned(ws: Workspace, shift_id: int, pinned: bool, *, actor: str) -> Shift:
     """Pin (keep through regeneration) or unpin a shift. Not notified: the rota itself is unchanged."""
     actor = require_actor(actor)
-    with ws.transaction(actor) as tx:
-        snap = snapshot_around(tx, shift_ids=[shift_id])
-        before = get_shift(snap, shift_id)
-        if before.is_pinned == pinned:
-            raise WorkflowError(f"shift_id: {shift_id} is already {'pinned' if pinned else 'unpinned'}")
-        after = replace(before, is_pinned=pinned)
-        ChangeSet(updates=[(before, after)]).apply(tx, snap, reason=f"shift {'pinned' if pinned else 'unpinned'} by {actor}")
-        return after
+    done = commit(ws, lambda snap: plan_set_pinned(snap, shift_id, pinned, actor=actor),
+                  actor=actor, scope=scope_around(shift_ids=[shift_id]))
+    return done.changeset.of("shift", "update")[0].after
 
 
 def pin_shift(ws: Workspace, shift_id: int, *, actor: str) -> Shift:

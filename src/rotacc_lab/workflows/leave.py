@@ -19,24 +19,31 @@ Quota (ANNUAL_LEAVE only; other types have no quota): for every calendar year
 the request touches, :func:`rotacc_lab.calculations.leave.remaining_leave` of
 the snapshot *with the request added as PENDING* must leave
 ``remaining_including_pending >= 0``. A clinician without a recorded
-entitlement has no quota to check. The check and the insert happen inside one
-``ws.transaction``; DuckDB admits one writing process at a time (and this
-module serialises threads of one process), so two concurrent requests can
-never both pass a check that only one of them fits.
+entitlement has no quota to check.
+
+Each transition is a pure ``plan_*(snapshot, ...) -> ChangeSet``; the shells
+hand it to the committer, which evaluates it inside the write transaction, so
+the quota check and the insert it allows are one atomic step. DuckDB admits one
+writing process at a time (and this module serialises threads of one process),
+so two concurrent requests can never both pass a check that only one of them
+fits. New requests get the next free id ``LV-00001``, ``LV-00002`` ...
 """
 
 from __future__ import annotations
 
 import threading
-import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from ..calculations.leave import leave_amount, remaining_leave
+from ..changes import Alert, ChangeSet, RowChange, inserted, next_id, shift_rows, updated
 from ..domain import Duration, Leave, LeaveStatus, LeaveType, PracticeSnapshot, Shift
-from ..store.workspace import Tx, Workspace
-from .adjustments import ChangeSet, WorkflowError, is_live, require_actor, require_clinician, snapshot_around
+from ..store.commit import Committed, Scope, commit
+from ..store.rows import leave_row  # noqa: F401 - re-exported: the audit record of a leave row
+from ..store.workspace import Workspace
+from .adjustments import WorkflowError, is_live, require_actor, require_clinician
+from .notifications import with_notifications
 from .policy import LeavePolicy, LeaveRequest, PolicyDecision, evaluate
 
 #: longest single request accepted (calendar days)
@@ -61,12 +68,6 @@ class LeaveOutcome:
     notifications: tuple[str, ...] = ()
 
 
-def leave_row(lv: Leave) -> dict:
-    return {"leave_id": lv.leave_id, "clinician_id": lv.clinician_id, "leave_type": lv.leave_type.value,
-            "start_date": lv.start_date.isoformat(), "end_date": lv.end_date.isoformat(),
-            "status": lv.status.value, "duration": lv.duration.value}
-
-
 def _find(snap: PracticeSnapshot, leave_id: str) -> Leave:
     for lv in snap.leave:
         if lv.leave_id == leave_id:
@@ -74,22 +75,8 @@ def _find(snap: PracticeSnapshot, leave_id: str) -> Leave:
     raise WorkflowError(f"leave_id: {leave_id!r} does not exist in this workspace")
 
 
-def _set_status(tx: Tx, lv: Leave, status: LeaveStatus, note: str | None) -> Leave:
-    new = replace(lv, status=status)
-    tx.con.execute("UPDATE leave SET status = ? WHERE leave_id = ?", [status.value, lv.leave_id])
-    after = leave_row(new)
-    if note:
-        after["note"] = note
-    tx.audit("leave", lv.leave_id, status.value.lower(), leave_row(lv), after)
-    return new
-
-
-def _snapshot_for_leave(tx: Tx, leave_id: str) -> PracticeSnapshot:
-    """The practice inside ``tx`` with shifts loaded around the dates of one leave row."""
-    row = tx.con.execute("SELECT start_date, end_date FROM leave WHERE leave_id = ?", [leave_id]).fetchone()
-    if row is None:
-        raise WorkflowError(f"leave_id: {leave_id!r} does not exist in this workspace")
-    return snapshot_around(tx, row)
+def _status_change(lv: Leave, status: LeaveStatus, note: str | None) -> RowChange:
+    return updated("leave", lv, replace(lv, status=status), action=status.value.lower(), note=note or None)
 
 
 def check_quota(snap: PracticeSnapshot, request: Leave) -> None:
@@ -132,6 +119,112 @@ def _validate(snap: PracticeSnapshot, lv: Leave) -> None:
             )
 
 
+def plan_submit(snap: PracticeSnapshot, request: Leave, *, actor: str, policy: LeavePolicy,
+                today: date | None = None) -> ChangeSet:
+    """Validate and quota-check ``request`` (PENDING); approve it at once when the policy allows.
+
+    ``info``: ``decision`` (the policy's :class:`PolicyDecision`) and, when approved,
+    the approval's ``removed``/``shortened``/``conflicts``/``rebalance``.
+    """
+    if any(lv.leave_id == request.leave_id for lv in snap.leave):
+        raise WorkflowError(f"leave_id: {request.leave_id!r} already exists; choose another id")
+    _validate(snap, request)
+    check_quota(snap, request)
+    submitted = ChangeSet(f"leave {request.leave_id} submitted by {actor}", (inserted("leave", request),))
+    snap_with = replace(snap, leave=snap.leave + (request,))
+    decision = evaluate(policy, snap_with, LeaveRequest(request.clinician_id, request.leave_type, request.start_date,
+                                                       request.end_date, request.duration is Duration.HALF),
+                        exclude_leave_id=request.leave_id)
+    if not decision.auto_approve:
+        return submitted.with_(info={"decision": decision})
+    approval = plan_approve(snap_with, request.leave_id, actor=actor,
+                            note="approved automatically by the leave policy", today=today, requote=False)
+    # the request is inserted PENDING and approved in the same commit (audited as both steps)
+    return ChangeSet(approval.reason, submitted.rows + approval.rows, approval.alerts, approval.notifications,
+                     {**approval.info, "decision": decision})
+
+
+def plan_approve(snap: PracticeSnapshot, leave_id: str, *, actor: str, note: str | None = None,
+                 today: date | None = None, requote: bool = True) -> ChangeSet:
+    """Approve a PENDING request: unpinned live shifts in its range go (a HALF day shortens a FULL shift).
+
+    Pinned shifts are kept with a ``leave_conflict`` alert each; a ``rebalance_needed``
+    alert is raised when shifts were removed or shortened.
+    """
+    lv = _find(snap, leave_id)
+    if lv.status is not LeaveStatus.PENDING:
+        raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING leave can be approved")
+    if requote:
+        check_quota(snap, lv)
+    removed, shortened, conflicts, updates = [], [], [], []
+    for s in snap.shifts_by_clinician.get(lv.clinician_id, ()):
+        if not (is_live(s) and lv.covers(s.date)):
+            continue
+        if s.is_pinned:
+            conflicts.append(s)
+        elif lv.duration is Duration.HALF and s.duration is Duration.FULL:
+            updates.append((s, replace(s, duration=Duration.HALF)))
+            shortened.append(s)
+        else:
+            removed.append(s)
+    alerts = [
+        Alert("leave_conflict",
+              f"pinned {s.shift_type.value} shift {s.shift_id} of {s.clinician_id} on {s.date} was kept "
+              f"although leave {lv.leave_id} is approved; move or delete it by hand",
+              s.date, s.clinician_id, "warning")
+        for s in conflicts
+    ]
+    rebalance = None
+    if removed or shortened:
+        rebalance = (lv.start_date, lv.end_date)
+        alerts.append(Alert("rebalance_needed",
+                            f"leave {lv.leave_id} approved: {len(removed)} shift(s) removed and "
+                            f"{len(shortened)} shortened for {lv.clinician_id}; rebalance "
+                            f"{lv.start_date} to {lv.end_date}", lv.start_date, lv.clinician_id, "info"))
+    reason = (f"leave {lv.leave_id} ({lv.leave_type.value}, {lv.start_date} to {lv.end_date}) approved")
+    rows = (_status_change(lv, LeaveStatus.APPROVED, note or f"approved by {actor}"),) + shift_rows(
+        updates=updates, deletes=removed)
+    cs = ChangeSet(reason, rows, tuple(alerts),
+                   info={"removed": tuple(removed), "shortened": tuple(shortened), "conflicts": tuple(conflicts),
+                         "rebalance": rebalance})
+    return with_notifications(cs, snap, today)
+
+
+def plan_reject(snap: PracticeSnapshot, leave_id: str, *, actor: str, reason: str | None = None) -> ChangeSet:
+    """Reject a PENDING request."""
+    lv = _find(snap, leave_id)
+    if lv.status is not LeaveStatus.PENDING:
+        raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING leave can be rejected")
+    return ChangeSet(f"leave {leave_id} rejected by {actor}",
+                     (_status_change(lv, LeaveStatus.REJECTED, reason or f"rejected by {actor}"),))
+
+
+def plan_cancel(snap: PracticeSnapshot, leave_id: str, *, actor: str, reason: str | None = None) -> ChangeSet:
+    """Cancel PENDING or APPROVED leave; approved leave raises a rebalance alert for its range."""
+    lv = _find(snap, leave_id)
+    if lv.status not in (LeaveStatus.PENDING, LeaveStatus.APPROVED):
+        raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING or APPROVED leave can be cancelled")
+    alerts: tuple[Alert, ...] = ()
+    rebalance = None
+    if lv.status is LeaveStatus.APPROVED:
+        rebalance = (lv.start_date, lv.end_date)
+        alerts = (Alert("rebalance_needed",
+                        f"approved leave {lv.leave_id} cancelled: {lv.clinician_id} is available again "
+                        f"{lv.start_date} to {lv.end_date}; rebalance that range",
+                        lv.start_date, lv.clinician_id, "info"),)
+    return ChangeSet(f"leave {leave_id} cancelled by {actor}",
+                     (_status_change(lv, LeaveStatus.CANCELLED, reason or f"cancelled by {actor}"),), alerts,
+                     info={"rebalance": rebalance})
+
+
+def _outcome(done: Committed) -> LeaveOutcome:
+    cs = done.changeset
+    info = done.info
+    row = [r for r in cs.rows if r.entity == "leave"][-1]
+    return LeaveOutcome(row.after, info.get("decision"), info.get("removed", ()), info.get("shortened", ()),
+                        info.get("conflicts", ()), info.get("rebalance"), done.message_ids)
+
+
 def submit(
     ws: Workspace,
     clinician_id: str,
@@ -149,108 +242,46 @@ def submit(
     actor = require_actor(actor)
     ltype = LeaveType.parse(leave_type, "leave_type")
     policy = policy or LeavePolicy()
-    lid = leave_id or f"LV-{uuid.uuid4().hex[:10]}"
-    request = Leave(lid, clinician_id, ltype, start, end, LeaveStatus.PENDING,
-                    Duration.HALF if half_day else Duration.FULL)
     if end < start:
         raise WorkflowError(f"end: {end} is before start {start}; give an end on or after the start")
-    with _SERIAL, ws.transaction(actor) as tx:
-        snap = snapshot_around(tx, [start, end])
-        if any(lv.leave_id == lid for lv in snap.leave):
-            raise WorkflowError(f"leave_id: {lid!r} already exists; choose another id")
-        _validate(snap, request)
-        check_quota(snap, request)
-        tx.con.execute(
-            "INSERT INTO leave VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [lid, clinician_id, ltype.value, start, end, LeaveStatus.PENDING.value, request.duration.value],
-        )
-        tx.audit("leave", lid, "insert", None, leave_row(request))
-        snap = replace(snap, leave=snap.leave + (request,))
-        decision = evaluate(policy, snap, LeaveRequest(clinician_id, ltype, start, end, half_day),
-                            exclude_leave_id=lid)
-        if not decision.auto_approve:
-            return LeaveOutcome(request, decision)
-        outcome = _approve(tx, snap, request, actor, "approved automatically by the leave policy", today)
-        return replace(outcome, decision=decision)
 
+    def change(snap: PracticeSnapshot) -> ChangeSet:
+        lid = leave_id or next_id((lv.leave_id for lv in snap.leave), "LV-")
+        request = Leave(lid, clinician_id, ltype, start, end, LeaveStatus.PENDING,
+                        Duration.HALF if half_day else Duration.FULL)
+        return plan_submit(snap, request, actor=actor, policy=policy, today=today)
 
-def _approve(tx: Tx, snap: PracticeSnapshot, lv: Leave, actor: str, note: str, today: date | None) -> LeaveOutcome:
-    approved = _set_status(tx, lv, LeaveStatus.APPROVED, note)
-    changes = ChangeSet()
-    removed, shortened, conflicts = [], [], []
-    for s in snap.shifts_by_clinician.get(lv.clinician_id, ()):
-        if not (is_live(s) and lv.covers(s.date)):
-            continue
-        if s.is_pinned:
-            conflicts.append(s)
-        elif lv.duration is Duration.HALF and s.duration is Duration.FULL:
-            changes.updates.append((s, replace(s, duration=Duration.HALF)))
-            shortened.append(s)
-        else:
-            changes.deletes.append(s)
-            removed.append(s)
-    applied = changes.apply(tx, snap, reason=f"leave {lv.leave_id} ({lv.leave_type.value}, {lv.start_date} to "
-                                               f"{lv.end_date}) approved", today=today)
-    alerts = [
-        {"kind": "leave_conflict", "date": s.date, "clinician_id": s.clinician_id, "severity": "warning",
-         "message": f"pinned {s.shift_type.value} shift {s.shift_id} of {s.clinician_id} on {s.date} was kept "
-                    f"although leave {lv.leave_id} is approved; move or delete it by hand"}
-        for s in conflicts
-    ]
-    rebalance = None
-    if removed or shortened:
-        rebalance = (lv.start_date, lv.end_date)
-        alerts.append({"kind": "rebalance_needed", "date": lv.start_date, "clinician_id": lv.clinician_id,
-                       "severity": "info",
-                       "message": f"leave {lv.leave_id} approved: {len(removed)} shift(s) removed and "
-                                  f"{len(shortened)} shortened for {lv.clinician_id}; rebalance "
-                                  f"{lv.start_date} to {lv.end_date}"})
-    tx.add_alerts(alerts)
-    return LeaveOutcome(approved, None, tuple(removed), tuple(shortened), tuple(conflicts), rebalance,
-                        applied.notifications)
+    with _SERIAL:
+        done = commit(ws, change, actor=actor, scope=Scope.around(days=[start, end]))
+    return _outcome(done)
 
 
 def approve(ws: Workspace, leave_id: str, *, actor: str, note: str | None = None,
             today: date | None = None) -> LeaveOutcome:
     """Approve a PENDING request (quota re-checked against the current balance)."""
     actor = require_actor(actor)
-    with _SERIAL, ws.transaction(actor) as tx:
-        snap = _snapshot_for_leave(tx, leave_id)
-        lv = _find(snap, leave_id)
-        if lv.status is not LeaveStatus.PENDING:
-            raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING leave can be approved")
-        check_quota(snap, lv)
-        return _approve(tx, snap, lv, actor, note or f"approved by {actor}", today)
+    with _SERIAL:
+        done = commit(ws, lambda snap: plan_approve(snap, leave_id, actor=actor, note=note, today=today),
+                      actor=actor, scope=Scope.around(leave_ids=[leave_id]))
+    return _outcome(done)
 
 
 def reject(ws: Workspace, leave_id: str, *, actor: str, reason: str | None = None) -> LeaveOutcome:
     """Reject a PENDING request."""
     actor = require_actor(actor)
-    with _SERIAL, ws.transaction(actor) as tx:
-        snap = _snapshot_for_leave(tx, leave_id)
-        lv = _find(snap, leave_id)
-        if lv.status is not LeaveStatus.PENDING:
-            raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING leave can be rejected")
-        return LeaveOutcome(_set_status(tx, lv, LeaveStatus.REJECTED, reason or f"rejected by {actor}"))
+    with _SERIAL:
+        done = commit(ws, lambda snap: plan_reject(snap, leave_id, actor=actor, reason=reason),
+                      actor=actor, scope=Scope())
+    return _outcome(done)
 
 
 def cancel(ws: Workspace, leave_id: str, *, actor: str, reason: str | None = None) -> LeaveOutcome:
     """Cancel PENDING or APPROVED leave; approved leave raises a rebalance alert for its range."""
     actor = require_actor(actor)
-    with _SERIAL, ws.transaction(actor) as tx:
-        snap = _snapshot_for_leave(tx, leave_id)
-        lv = _find(snap, leave_id)
-        if lv.status not in (LeaveStatus.PENDING, LeaveStatus.APPROVED):
-            raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING or APPROVED leave can be cancelled")
-        new = _set_status(tx, lv, LeaveStatus.CANCELLED, reason or f"cancelled by {actor}")
-        rebalance = None
-        if lv.status is LeaveStatus.APPROVED:
-            rebalance = (lv.start_date, lv.end_date)
-            tx.add_alerts([{"kind": "rebalance_needed", "date": lv.start_date, "clinician_id": lv.clinician_id,
-                            "severity": "info",
-                            "message": f"approved leave {lv.leave_id} cancelled: {lv.clinician_id} is available "
-                                       f"again {lv.start_date} to {lv.end_date}; rebalance that range"}])
-        return LeaveOutcome(new, rebalance=rebalance)
+    with _SERIAL:
+        done = commit(ws, lambda snap: plan_cancel(snap, leave_id, actor=actor, reason=reason),
+                      actor=actor, scope=Scope())
+    return _outcome(done)
 
 
 def list_leave(ws: Workspace, clinician_id: str | None = None, status: LeaveStatus | str | None = None) -> list[Leave]:

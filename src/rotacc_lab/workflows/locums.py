@@ -11,21 +11,16 @@ derives from bookings), with origin ``locum:<booking_id>``.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from ..domain import Duration, LocumBooking, Shift, ShiftStatus, ShiftType
+from ..changes import ChangeSet, inserted, next_id, shift_rows
+from ..domain import Duration, LocumBooking, PracticeSnapshot, Shift, ShiftStatus, ShiftType
+from ..store.commit import Scope, commit
 from ..store.workspace import Workspace
-from .adjustments import (
-    ChangeSet,
-    WorkflowError,
-    eligibility_problems,
-    require_actor,
-    require_clinician,
-    snapshot_around,
-)
+from .adjustments import WorkflowError, eligibility_problems, require_actor, require_clinician
+from .notifications import with_notifications
 
 
 @dataclass(frozen=True)
@@ -33,6 +28,28 @@ class LocumOutcome:
     booking: LocumBooking
     shifts: tuple[Shift, ...]
     notifications: tuple[str, ...]
+
+
+def booking_shifts(booking: LocumBooking) -> list[Shift]:
+    """The pinned STANDARD shifts a booking puts in the rota (origin ``locum:<booking_id>``)."""
+    return [Shift(None, booking.clinician_id, d, ShiftType.STANDARD, Duration.FULL, ShiftStatus.SCHEDULED, True,
+                  f"locum:{booking.booking_id}") for d in booking.dates]
+
+
+def plan_book_locum(snap: PracticeSnapshot, clinician_id: str, days: list[date], *, actor: str,
+                    booking_id: str | None = None, today: date | None = None) -> ChangeSet:
+    """A booking and its pinned shifts, after checking every date (all problems reported at once)."""
+    require_clinician(snap, clinician_id)
+    bid = booking_id or next_id((b.booking_id for b in snap.locum_bookings), "LB-")
+    if any(b.booking_id == bid for b in snap.locum_bookings):
+        raise WorkflowError(f"booking_id: {bid!r} already exists; choose another id")
+    problems = [p for d in days for p in eligibility_problems(snap, clinician_id, d, require_term=False)]
+    if problems:
+        raise WorkflowError("locum booking not possible: " + "; ".join(problems))
+    booking = LocumBooking(bid, clinician_id, tuple(days))
+    cs = ChangeSet(f"locum booking {bid} by {actor}",
+                   (inserted("locum_booking", booking),) + shift_rows(inserts=booking_shifts(booking)))
+    return with_notifications(cs, snap, today)
 
 
 def book_locum(
@@ -49,20 +66,7 @@ def book_locum(
     days = sorted(set(dates))
     if not days:
         raise WorkflowError("dates: none given; give at least one date (YYYY-MM-DD)")
-    bid = booking_id or f"LB-{uuid.uuid4().hex[:10]}"
-    with ws.transaction(actor) as tx:
-        snap = snapshot_around(tx, days)
-        require_clinician(snap, clinician_id)
-        if any(b.booking_id == bid for b in snap.locum_bookings):
-            raise WorkflowError(f"booking_id: {bid!r} already exists; choose another id")
-        problems = [p for d in days for p in eligibility_problems(snap, clinician_id, d, require_term=False)]
-        if problems:
-            raise WorkflowError("locum booking not possible: " + "; ".join(problems))
-        booking = LocumBooking(bid, clinician_id, tuple(days))
-        tx.con.execute("INSERT INTO locum_bookings VALUES (?, ?, ?)", [bid, clinician_id, days])
-        tx.audit("locum_booking", bid, "insert", None,
-                 {"booking_id": bid, "clinician_id": clinician_id, "dates": [d.isoformat() for d in days]})
-        new = [Shift(None, clinician_id, d, ShiftType.STANDARD, Duration.FULL, ShiftStatus.SCHEDULED, True,
-                     f"locum:{bid}") for d in days]
-        applied = ChangeSet(inserts=new).apply(tx, snap, reason=f"locum booking {bid} by {actor}", today=today)
-        return LocumOutcome(booking, applied.inserted, applied.notifications)
+    done = commit(ws, lambda snap: plan_book_locum(snap, clinician_id, days, actor=actor, booking_id=booking_id,
+                                                   today=today),
+                  actor=actor, scope=Scope.around(days=days))
+    return LocumOutcome(done.inserted("locum_booking")[0], tuple(done.inserted("shift")), done.message_ids)

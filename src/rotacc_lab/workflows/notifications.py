@@ -38,24 +38,21 @@ Delivery (:class:`OutboxSender`)
 
 from __future__ import annotations
 
+import hashlib
 import threading
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
 
+from ..changes import ChangeSet, Notification
+from ..clock import utcnow
 from ..domain import Duration, PracticeSnapshot, Settings, Shift, ShiftStatus, ShiftType
-from ..errors import RotaccError
-from ..store.workspace import Tx, Workspace
+from ..store import outbox
+from ..store.workspace import Workspace
 from .smtp import DeliveryProvider, OutgoingMessage, PermanentDeliveryError, TransientDeliveryError
 
 OUTBOX_STATUSES = ("QUEUED", "SENDING", "SENT", "FAILED")
 UNCERTAIN = "delivery uncertain"
-
-
-def utcnow() -> datetime:
-    """Naive UTC now: the outbox stores naive UTC timestamps throughout."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def fixed_period(settings: Settings, today: date | None = None) -> tuple[date, date]:
@@ -129,19 +126,20 @@ def describe(change: ShiftChange, clinician_id: str, names: dict[str, str]) -> s
     return f"{_day(a.date)}: {_label(b)} changed to {_label(a)}"
 
 
-def queue_for_changes(
-    tx: Tx,
+def notifications_for(
     snapshot: PracticeSnapshot,
     changes: Iterable[ShiftChange],
     *,
     reason: str,
     today: date | None = None,
-) -> list[str]:
-    """Queue one message per clinician affected by ``changes`` inside the fixed period.
+) -> tuple[Notification, ...]:
+    """One message per clinician affected by ``changes`` inside the fixed period (pure).
 
-    Must be called inside the transaction that makes the changes. Returns the
-    new outbox message ids. A clinician without an e-mail address gets a row in
-    status FAILED (``last_error`` says why), so the gap is visible.
+    The ChangeSet that makes the changes carries these; the committer writes
+    them to the outbox in the same transaction. A clinician without an e-mail
+    address gets a row in status FAILED (``last_error`` says why), so the gap
+    is visible. Message ids are derived from the practice, its data version
+    and the message, so the same change on the same workspace gives the same id.
     """
     start, end = fixed_period(snapshot.settings, today)
     per: dict[str, list[ShiftChange]] = {}
@@ -151,7 +149,7 @@ def queue_for_changes(
         for cid in sorted(ch.clinicians):
             per.setdefault(cid, []).append(ch)
     names = {c.clinician_id: c.name for c in snapshot.clinicians}
-    ids = []
+    out = []
     for cid, items in per.items():
         clinician = snapshot.clinician_by_id.get(cid)
         lines = sorted({describe(ch, cid, names) for ch in items}, key=lambda t: t.split(": ", 1)[0][4:])
@@ -163,71 +161,39 @@ def queue_for_changes(
             + "".join(f"  - {line}\n" for line in lines)
             + f"\nReason: {reason}\n"
         )
-        ids.append(queue_message(tx, cid, clinician.email if clinician else None, subject, body))
-    return ids
+        out.append(message(snapshot, cid, clinician.email if clinician else None, subject, body))
+    return tuple(out)
 
 
-def queue_message(tx: Tx, clinician_id: str | None, to_address: str | None, subject: str, body: str) -> str:
-    """Insert one outbox row (QUEUED, or FAILED when there is no address) with its audit row."""
-    message_id = uuid.uuid4().hex
-    now = utcnow()
-    status, error = ("QUEUED", None) if to_address else ("FAILED", "clinician has no e-mail address")
-    tx.con.execute(
-        "INSERT INTO outbox (message_id, clinician_id, to_address, subject, body, status, attempts,"
-        " next_attempt_at, created_at, last_error) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
-        [message_id, clinician_id, to_address, subject, body, status, now, now, error],
-    )
-    tx.audit("outbox", message_id, "insert", None,
-             {"clinician_id": clinician_id, "to_address": to_address, "subject": subject, "status": status})
-    return message_id
+def message(snapshot: PracticeSnapshot, clinician_id: str | None, to_address: str | None, subject: str,
+            body: str) -> Notification:
+    """An outbox message with a deterministic id (practice, data version, recipient and text)."""
+    digest = hashlib.sha256("\x1f".join(
+        (snapshot.settings.practice_name, str(snapshot.data_version), clinician_id or "", to_address or "",
+         subject, body)).encode("utf-8")).hexdigest()
+    return Notification(digest[:32], clinician_id, to_address, subject, body)
+
+
+def with_notifications(cs: ChangeSet, snapshot: PracticeSnapshot, today: date | None = None) -> ChangeSet:
+    """``cs`` plus the notifications its shift changes cause (see :func:`notifications_for`)."""
+    changes = [ShiftChange(r.before, r.after) for r in cs.of("shift")]
+    extra = notifications_for(snapshot, changes, reason=cs.reason, today=today)
+    return cs.with_(notifications=cs.notifications + extra) if extra else cs
 
 
 # ---------------------------------------------------------------------------- outbox access
-
-_COLS = ("message_id, clinician_id, to_address, subject, body, status, attempts, next_attempt_at, claimed_at,"
-         " provider_message_id, created_at, sent_at, last_error")
 
 
 def list_outbox(ws: Workspace, status: str | None = None) -> list[dict]:
     """Outbox rows, oldest first, optionally of one status."""
     if status is not None and status.upper() not in OUTBOX_STATUSES:
         raise ValueError(f"status: {status!r} is not one of {', '.join(OUTBOX_STATUSES)}")
-    where, params = ("WHERE status = ?", [status.upper()]) if status else ("", [])
-    with ws.connect(read_only=True) as con:
-        cur = con.execute(f"SELECT {_COLS} FROM outbox {where} ORDER BY created_at, message_id", params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
-def _get(tx: Tx, message_id: str) -> dict | None:
-    cur = tx.con.execute(f"SELECT {_COLS} FROM outbox WHERE message_id = ?", [message_id])
-    row = cur.fetchone()
-    return None if row is None else dict(zip([d[0] for d in cur.description], row))
-
-
-_AUDITED = ("status", "attempts", "next_attempt_at", "provider_message_id", "sent_at", "last_error")
-
-
-def _set(tx: Tx, message_id: str, before: dict, **values) -> None:
-    """Update one outbox row and audit the status fields before/after."""
-    assign = ", ".join(f"{k} = ?" for k in values)
-    tx.con.execute(f"UPDATE outbox SET {assign} WHERE message_id = ?", [*values.values(), message_id])
-    after = {**before, **values}
-    tx.audit("outbox", message_id, "update", {k: before[k] for k in _AUDITED}, {k: after[k] for k in _AUDITED})
+    return outbox.rows(ws, status.upper() if status else None)
 
 
 def requeue(ws: Workspace, message_id: str, actor: str) -> None:
     """Put a FAILED row back in the queue (attempts reset), e.g. after checking an uncertain delivery."""
-    with ws.transaction(actor) as tx:
-        row = _get(tx, message_id)
-        if row is None:
-            raise RotaccError(f"outbox message {message_id!r} does not exist")
-        if row["status"] != "FAILED":
-            raise RotaccError(f"outbox message {message_id!r} is {row['status']}; only FAILED messages can be requeued")
-        if not row["to_address"]:
-            raise RotaccError(f"outbox message {message_id!r} has no recipient address; it cannot be sent")
-        _set(tx, message_id, row, status="QUEUED", attempts=0, next_attempt_at=utcnow(), claimed_at=None,
-             last_error=None)
+    outbox.requeue(ws, message_id, actor, utcnow())
 
 
 # ---------------------------------------------------------------------------- sender
@@ -277,42 +243,20 @@ class OutboxSender:
 
     def reconcile(self) -> list[str]:
         """Mark SENDING rows whose claim is older than the lease as FAILED (uncertain); never resend them."""
-        cutoff = self.clock() - self.lease
-        done = []
-        with self.ws.transaction(self.actor) as tx:
-            ids = [r[0] for r in tx.con.execute(
-                "SELECT message_id FROM outbox WHERE status = 'SENDING' AND claimed_at <= ? ORDER BY message_id",
-                [cutoff]).fetchall()]
-            for mid in ids:
-                row = _get(tx, mid)
-                _set(tx, mid, row, status="FAILED",
-                     last_error=f"{UNCERTAIN}: the sender stopped after claiming this message at "
-                                f"{row['claimed_at']:%Y-%m-%d %H:%M:%S} UTC, possibly after the server accepted it; "
-                                "not resent to avoid a duplicate. Check the recipient's mailbox for Message-ID "
-                                f"{header_message_id(mid)} and requeue it if missing.")
-                done.append(mid)
-        return done
+
+        def verdict(row: dict) -> str:
+            return (f"{UNCERTAIN}: the sender stopped after claiming this message at "
+                    f"{row['claimed_at']:%Y-%m-%d %H:%M:%S} UTC, possibly after the server accepted it; "
+                    "not resent to avoid a duplicate. Check the recipient's mailbox for Message-ID "
+                    f"{header_message_id(row['message_id'])} and requeue it if missing.")
+
+        return outbox.reconcile(self.ws, self.actor, self.clock() - self.lease, verdict)
 
     def _claim(self) -> dict | None:
-        now = self.clock()
-        with self.ws.transaction(self.actor) as tx:
-            found = tx.con.execute(
-                "SELECT message_id FROM outbox WHERE status = 'QUEUED' AND next_attempt_at <= ?"
-                " ORDER BY next_attempt_at, created_at, message_id LIMIT 1", [now]).fetchone()
-            if found is None:
-                return None
-            row = _get(tx, found[0])
-            _set(tx, row["message_id"], row, status="SENDING", attempts=row["attempts"] + 1, claimed_at=now)
-            row.update(status="SENDING", attempts=row["attempts"] + 1, claimed_at=now)
-            return row
+        return outbox.claim(self.ws, self.actor, self.clock())
 
     def _finish(self, row: dict, **values) -> None:
-        with self.ws.transaction(self.actor) as tx:
-            current = _get(tx, row["message_id"])
-            if current is None or current["status"] != "SENDING" or current["claimed_at"] != row["claimed_at"]:
-                # reconciled by another sender meanwhile (our send outlived the lease); keep its verdict
-                return
-            _set(tx, row["message_id"], current, **values)
+        outbox.finish(self.ws, self.actor, row, values)
 
     def send_one(self, row: dict, report: SendReport) -> None:
         """Send a claimed row and record the outcome."""

@@ -25,54 +25,32 @@ later regeneration does not undo a decision people agreed on.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 
-from ..domain import PracticeSnapshot, Shift
-from ..store.workspace import Tx, Workspace
+from ..changes import ChangeSet, inserted, next_id, shift_rows, updated
+from ..domain import SWAP_STATUSES, PracticeSnapshot, Shift, SwapRequest
+from ..store.commit import Scope, commit
+from ..store.workspace import Workspace
 from .adjustments import (
-    ChangeSet,
     WorkflowError,
-    snapshot_around,
     eligibility_problems,
     get_shift,
     is_live,
     require_actor,
     require_clinician,
 )
+from .notifications import with_notifications
 
-SWAP_STATUSES = ("REQUESTED", "APPROVED", "REJECTED", "CANCELLED")
-_COLS = ("swap_id, kind, requester, shift_a, shift_b, target_clinician, target_date, status, reason, decided_by,"
-         " decision_note, created_at, decided_at")
-
-
-@dataclass(frozen=True)
-class SwapRequest:
-    swap_id: str
-    kind: str  # GIVE | EXCHANGE
-    requester: str
-    shift_a: int
-    shift_b: int | None
-    target_clinician: str
-    target_date: date
-    status: str
-    reason: str | None = None
-    decided_by: str | None = None
-    decision_note: str | None = None
-    created_at: datetime | None = None
-    decided_at: datetime | None = None
-
-    def row(self) -> dict:
-        return {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in self.__dict__.items()}
+__all__ = ["SWAP_STATUSES", "SwapRequest", "request_swap", "approve_swap", "reject_swap", "cancel_swap",
+           "list_swaps", "plan_request_swap", "plan_decide_swap"]
 
 
-def _load(tx_or_con, swap_id: str) -> SwapRequest:
-    con = getattr(tx_or_con, "con", tx_or_con)
-    row = con.execute(f"SELECT {_COLS} FROM swap_requests WHERE swap_id = ?", [swap_id]).fetchone()
-    if row is None:
-        raise WorkflowError(f"swap_id: {swap_id!r} does not exist in this workspace")
-    return SwapRequest(*row)
+def _find(snap: PracticeSnapshot, swap_id: str) -> SwapRequest:
+    for q in snap.swap_requests:
+        if q.swap_id == swap_id:
+            return q
+    raise WorkflowError(f"swap_id: {swap_id!r} does not exist in this workspace")
 
 
 def _plan(snap: PracticeSnapshot, req: SwapRequest) -> list[tuple[Shift, Shift]]:
@@ -107,6 +85,43 @@ def _plan(snap: PracticeSnapshot, req: SwapRequest) -> list[tuple[Shift, Shift]]
     return updates
 
 
+def plan_request_swap(snap: PracticeSnapshot, requester: str, shift_a: int, *, actor: str,
+                      to_clinician: str | None = None, shift_b: int | None = None, reason: str | None = None,
+                      swap_id: str | None = None) -> ChangeSet:
+    """A validated REQUESTED swap (the rota itself changes only when it is approved)."""
+    if (to_clinician is None) == (shift_b is None):
+        raise WorkflowError("swap: give exactly one of --to (give the shift away) or --with-shift (exchange)")
+    require_clinician(snap, requester, "requester")
+    sid = swap_id or next_id((q.swap_id for q in snap.swap_requests), "SW-")
+    if any(q.swap_id == sid for q in snap.swap_requests):
+        raise WorkflowError(f"swap_id: {sid!r} already exists; choose another id")
+    a = get_shift(snap, shift_a)
+    if shift_b is not None:
+        target = get_shift(snap, shift_b).clinician_id
+    else:
+        require_clinician(snap, to_clinician, "to_clinician")  # type: ignore[arg-type]
+        target = to_clinician
+    req = SwapRequest(sid, "GIVE" if shift_b is None else "EXCHANGE", requester, shift_a, shift_b,
+                      target, a.date, "REQUESTED", reason)  # type: ignore[arg-type]
+    _plan(snap, req)
+    return ChangeSet(f"swap {sid} requested by {actor}", (inserted("swap_request", req),))
+
+
+def plan_decide_swap(snap: PracticeSnapshot, swap_id: str, status: str, *, actor: str, note: str | None = None,
+                     today: date | None = None) -> ChangeSet:
+    """APPROVED (re-validated against the rota as it is now, then applied), REJECTED or CANCELLED."""
+    req = _find(snap, swap_id)
+    verb = {"APPROVED": "approved", "REJECTED": "rejected", "CANCELLED": "cancelled"}[status]
+    if req.status != "REQUESTED":
+        raise WorkflowError(f"swap {swap_id} is {req.status}; only REQUESTED swaps can be {verb}")
+    decided = updated("swap_request", req, replace(req, status=status, decided_by=actor, decision_note=note),
+                      action=status.lower())
+    if status != "APPROVED":
+        return ChangeSet(f"swap {swap_id} {verb} by {actor}", (decided,))
+    cs = ChangeSet(f"swap {swap_id} approved by {actor}", shift_rows(updates=_plan(snap, req)) + (decided,))
+    return with_notifications(cs, snap, today)
+
+
 def request_swap(
     ws: Workspace,
     requester: str,
@@ -122,75 +137,37 @@ def request_swap(
     actor = require_actor(actor)
     if (to_clinician is None) == (shift_b is None):
         raise WorkflowError("swap: give exactly one of --to (give the shift away) or --with-shift (exchange)")
-    sid = swap_id or f"SW-{uuid.uuid4().hex[:10]}"
-    with ws.transaction(actor) as tx:
-        snap = snapshot_around(tx, shift_ids=[shift_a, shift_b])
-        require_clinician(snap, requester, "requester")
-        if tx.con.execute("SELECT 1 FROM swap_requests WHERE swap_id = ?", [sid]).fetchone():
-            raise WorkflowError(f"swap_id: {sid!r} already exists; choose another id")
-        a = get_shift(snap, shift_a)
-        if shift_b is not None:
-            target = get_shift(snap, shift_b).clinician_id
-        else:
-            require_clinician(snap, to_clinician, "to_clinician")  # type: ignore[arg-type]
-            target = to_clinician
-        req = SwapRequest(sid, "GIVE" if shift_b is None else "EXCHANGE", requester, shift_a, shift_b,
-                          target, a.date, "REQUESTED", reason, created_at=tx.at)  # type: ignore[arg-type]
-        _plan(snap, req)
-        tx.con.execute(
-            f"INSERT INTO swap_requests ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL)",
-            [req.swap_id, req.kind, req.requester, req.shift_a, req.shift_b, req.target_clinician,
-             req.target_date, req.status, req.reason, req.created_at],
-        )
-        tx.audit("swap_request", sid, "insert", None, req.row())
-        return req
+    done = commit(ws, lambda snap: plan_request_swap(snap, requester, shift_a, actor=actor, to_clinician=to_clinician,
+                                                     shift_b=shift_b, reason=reason, swap_id=swap_id),
+                  actor=actor, scope=Scope.around(shift_ids=[shift_a, shift_b]))
+    return done.inserted("swap_request")[0]
 
 
-def _decide(tx: Tx, req: SwapRequest, status: str, actor: str, note: str | None) -> SwapRequest:
-    new = replace(req, status=status, decided_by=actor, decision_note=note, decided_at=tx.at)
-    tx.con.execute(
-        "UPDATE swap_requests SET status = ?, decided_by = ?, decision_note = ?, decided_at = ? WHERE swap_id = ?",
-        [status, actor, note, tx.at, req.swap_id],
-    )
-    tx.audit("swap_request", req.swap_id, status.lower(), req.row(), new.row())
-    return new
-
-
-def _requested(tx: Tx, swap_id: str, verb: str) -> SwapRequest:
-    req = _load(tx, swap_id)
-    if req.status != "REQUESTED":
-        raise WorkflowError(f"swap {swap_id} is {req.status}; only REQUESTED swaps can be {verb}")
-    return req
+def _decide(ws: Workspace, swap_id: str, status: str, actor: str, note: str | None, today: date | None = None
+            ) -> SwapRequest:
+    actor = require_actor(actor)
+    done = commit(ws, lambda snap: plan_decide_swap(snap, swap_id, status, actor=actor, note=note, today=today),
+                  actor=actor, scope=Scope.around(swap_ids=[swap_id]))
+    return done.changeset.of("swap_request")[-1].after
 
 
 def approve_swap(ws: Workspace, swap_id: str, *, actor: str, note: str | None = None,
                  today: date | None = None) -> SwapRequest:
     """Re-validate against the current rota and apply the swap atomically (administrator)."""
-    actor = require_actor(actor)
-    with ws.transaction(actor) as tx:
-        req = _requested(tx, swap_id, "approved")
-        snap = snapshot_around(tx, shift_ids=[req.shift_a, req.shift_b])
-        updates = _plan(snap, req)
-        ChangeSet(updates=updates).apply(tx, snap, reason=f"swap {swap_id} approved by {actor}", today=today)
-        return _decide(tx, req, "APPROVED", actor, note)
+    return _decide(ws, swap_id, "APPROVED", actor, note, today)
 
 
 def reject_swap(ws: Workspace, swap_id: str, *, actor: str, note: str | None = None) -> SwapRequest:
-    actor = require_actor(actor)
-    with ws.transaction(actor) as tx:
-        return _decide(tx, _requested(tx, swap_id, "rejected"), "REJECTED", actor, note)
+    return _decide(ws, swap_id, "REJECTED", actor, note)
 
 
 def cancel_swap(ws: Workspace, swap_id: str, *, actor: str, note: str | None = None) -> SwapRequest:
-    actor = require_actor(actor)
-    with ws.transaction(actor) as tx:
-        return _decide(tx, _requested(tx, swap_id, "cancelled"), "CANCELLED", actor, note)
+    return _decide(ws, swap_id, "CANCELLED", actor, note)
 
 
 def list_swaps(ws: Workspace, status: str | None = None) -> list[SwapRequest]:
     if status is not None and status.upper() not in SWAP_STATUSES:
         raise WorkflowError(f"status: {status!r} is not one of {', '.join(SWAP_STATUSES)}")
-    where, params = ("WHERE status = ?", [status.upper()]) if status else ("", [])
-    with ws.connect(read_only=True) as con:
-        rows = con.execute(f"SELECT {_COLS} FROM swap_requests {where} ORDER BY created_at, swap_id", params).fetchall()
-    return [SwapRequest(*r) for r in rows]
+    swaps = ws.read_rows("swap_request")
+    return sorted((q for q in swaps if status is None or q.status == status.upper()),
+                  key=lambda q: (q.created_at, q.swap_id))
