@@ -102,22 +102,28 @@ def test_partner_leaving_ends_terms_and_cancels_later_leave_and_shifts(demo_ws: 
                for lv in snap.leave if lv.clinician_id == "P01" and lv.start_date > last)
     later = [s for s in snap.shifts if s.clinician_id == "P01" and s.date > last]
     assert later and all(s.status is ShiftStatus.CANCELLED for s in later)
-    # P01's term has a leave adjustment: detached around the term update (DuckDB FK limit) and re-attached
+    # P01's term has a leave adjustment: the term changes in the same single transaction, the
+    # adjustment stays attached and is not touched (no foreign key forces a detach/re-attach any more)
     assert [a.adjustment_id for a in snap.leave_adjustments if a.term_id == "P01-2026"] == ["ADJ001"]
-    assert [r["action"] for r in _audit(br, "leave_adjustment", "ADJ001")] == ["detach", "reattach"]
+    assert _audit(br, "leave_adjustment", "ADJ001") == []
 
 
-def test_a_failing_change_restores_detached_adjustments(branch: Workspace) -> None:
+def test_a_failing_change_leaves_the_branch_as_it_was(branch: Workspace) -> None:
+    from rotacc_lab.changes import inserted
+
     class Broken(sc.WteChange):
-        def _write(self, tx, snap):  # type: ignore[no-untyped-def]
-            super()._write(tx, snap)
-            raise RuntimeError("disk full")
+        def _rows(self, snap):  # type: ignore[no-untyped-def]
+            rows, done = super()._rows(snap)
+            clash = snap.clinician_by_id["P06"]  # inserting an existing clinician fails the commit
+            return rows + (inserted("clinician", clash),), done
 
-    with pytest.raises(RuntimeError, match="disk full"):
+    before = branch.load_snapshot()
+    with pytest.raises(Exception, match="clinician P06 already exists"):
         Broken("P06", 50, date(2026, 3, 9)).apply(branch)
     snap = branch.load_snapshot()
-    assert [t.percentage for t in snap.terms if t.clinician_id == "P06"] == [100]  # rolled back
+    assert [t.percentage for t in snap.terms if t.clinician_id == "P06"] == [100]  # nothing written
     assert [a.term_id for a in snap.leave_adjustments if a.adjustment_id == "ADJ002"] == ["P06-2026"]
+    assert snap == before and snap.data_version == before.data_version
 
 
 def test_partner_leaving_refuses_a_salaried_doctor(branch: Workspace) -> None:

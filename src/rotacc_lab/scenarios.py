@@ -1,11 +1,16 @@
 """What-if scenarios: small validated changes applied to a BRANCH of a workspace, and a side-by-side comparison.
 
 A what-if never touches the baseline file: :meth:`Workspace.branch` copies it,
-each change's :meth:`apply` writes into the copy through the store (one
-``ws.transaction`` per change, an audit row for every row it touches, actor
-``what-if:<actor>``), the branch is regenerated, and :func:`compare` sets the
-two snapshots side by side using the report functions (so the figures are the
-same ones the reports and dashboards show).
+each change's pure :meth:`Change.changes` computes a ChangeSet from the
+snapshot and :meth:`Change.apply` commits it into the copy through the one
+committer (one transaction per change, an audit row for every row it touches,
+actor ``what-if:<actor>``), the branch is regenerated, and :func:`compare` sets
+the two snapshots side by side using the report functions (so the figures are
+the same ones the reports and dashboards show). Sweeps use the same
+ChangeSets in memory (:meth:`Change.apply_to`), so a what-if is the same
+rows whether it is written to a branch or run on a Dask worker; ids are
+deterministic (``WHATIF-L00001`` ...), so the same what-if on the same baseline
+gives the same rows.
 
 The changes (each a frozen dataclass, validated on construction; referential
 checks against the practice happen in :meth:`check`):
@@ -22,7 +27,6 @@ so notebook parameters can be JSON.
 
 from __future__ import annotations
 
-import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
@@ -30,6 +34,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 
 import polars as pl
 
+from .changes import ChangeSet, apply_to_snapshot, deleted, inserted, next_id, shift_rows, updated
 from .domain import (
     Clinician,
     ClinicianType,
@@ -37,6 +42,7 @@ from .domain import (
     Leave,
     LeaveStatus,
     LeaveType,
+    LocumBooking,
     PracticeSnapshot,
     Shift,
     ShiftStatus,
@@ -47,7 +53,7 @@ from .domain import (
 )
 from .errors import RotaccError
 from .store import Workspace
-from .store.workspace import Tx, read_snapshot
+from .store.commit import Scope, commit
 
 
 class ScenarioError(RotaccError, ValueError):
@@ -75,63 +81,12 @@ def _text(value: object, what: str) -> str:
     return value.strip()
 
 
-def _term_row(t: WorkingTerm) -> dict[str, Any]:
-    """A working term as the plain dict of an audit record (the importer's keys)."""
-    days = lambda ds: [d.name for d in ds]  # noqa: E731
-    return {
-        "term_id": t.term_id, "clinician_id": t.clinician_id, "term_type": t.term_type.value,
-        "start_date": t.start_date.isoformat(), "end_date": t.end_date.isoformat() if t.end_date else None,
-        "percentage": t.percentage, "fixed_working_days": days(t.fixed_working_days),
-        "must_work_days": days(t.must_work_days), "cannot_work_days": days(t.cannot_work_days),
-        "week_a_days": days(t.week_a_days), "week_b_days": days(t.week_b_days),
-        "minimum_shifts_per_week": t.minimum_shifts_per_week, "max_shifts_per_week": t.max_shifts_per_week,
-        "annual_leave_entitlement": None if t.annual_leave_entitlement is None else float(t.annual_leave_entitlement),
-    }
-
-
-def _leave_row(lv: Leave) -> dict[str, Any]:
-    return {"leave_id": lv.leave_id, "clinician_id": lv.clinician_id, "leave_type": lv.leave_type.value,
-            "start_date": lv.start_date.isoformat(), "end_date": lv.end_date.isoformat(),
-            "status": lv.status.value, "duration": lv.duration.value}
-
-
-def _insert_term(tx: Tx, t: WorkingTerm) -> None:
-    days = lambda ds: [d.name for d in ds]  # noqa: E731
-    tx.con.execute(
-        "INSERT INTO working_terms (term_id, clinician_id, term_type, start_date, end_date, percentage,"
-        " fixed_working_days, must_work_days, cannot_work_days, week_a_days, week_b_days,"
-        " minimum_shifts_per_week, max_shifts_per_week, annual_leave_entitlement)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?::VARCHAR[], ?, ?, ?)",
-        [t.term_id, t.clinician_id, t.term_type.value, t.start_date, t.end_date, t.percentage,
-         days(t.fixed_working_days), days(t.must_work_days), days(t.cannot_work_days), days(t.week_a_days),
-         days(t.week_b_days), t.minimum_shifts_per_week, t.max_shifts_per_week, t.annual_leave_entitlement],
-    )
-    tx.audit("term", t.term_id, "insert", None, _term_row(t))
-
-
-def _update_term(tx: Tx, old: WorkingTerm, new: WorkingTerm) -> None:
-    tx.con.execute("UPDATE working_terms SET end_date = ?, percentage = ? WHERE term_id = ?",
-                   [new.end_date, new.percentage, old.term_id])
-    tx.audit("term", old.term_id, "update", _term_row(old), _term_row(new))
-
-
-def _adjustment_row(a: Any) -> dict[str, Any]:
-    return {"adjustment_id": a.adjustment_id, "term_id": a.term_id, "amount": float(a.amount), "reason": a.reason}
-
-
-def _reattach(tx: Tx, adjustments: Sequence[Any]) -> None:
-    for a in adjustments:
-        tx.con.execute("INSERT INTO leave_adjustments VALUES (?, ?, ?, ?)",
-                       [a.adjustment_id, a.term_id, a.amount, a.reason])
-        tx.audit("leave_adjustment", a.adjustment_id, "reattach", None, _adjustment_row(a))
-
-
 def _live(s: Shift) -> bool:
     return s.status is not ShiftStatus.CANCELLED
 
 
 class Change(ABC):
-    """Base of the scenario changes: ``check(snapshot)`` then ``apply(branch)``."""
+    """Base of the scenario changes: ``check(snapshot)``, the pure ``changes(snapshot)``, ``apply(branch)``."""
 
     kind: ClassVar[str] = ""
 
@@ -140,56 +95,34 @@ class Change(ABC):
         """Raise :class:`ScenarioError` when the change does not fit ``snapshot``."""
 
     @abstractmethod
-    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
-        """Write the change inside ``tx`` (``snap`` read in the same transaction); return what was done."""
+    def _rows(self, snap: PracticeSnapshot) -> tuple[tuple, str]:
+        """The row changes this change makes to ``snap`` (checked already) and a line saying what was done."""
 
     @abstractmethod
     def describe(self) -> str:
         """One line for people: what the change is."""
 
-    def terms_updated(self, snapshot: PracticeSnapshot) -> set[str]:
-        """Ids of existing working terms this change rewrites (see :meth:`apply` about DuckDB foreign keys)."""
-        return set()
+    def changes(self, snapshot: PracticeSnapshot) -> ChangeSet:
+        """The change as a ChangeSet on ``snapshot`` (pure; checked first). ``info["done"]`` says what it does."""
+        self.check(snapshot)
+        rows, done = self._rows(snapshot)
+        return ChangeSet(f"what-if: {self.describe()}", rows, info={"done": done})
+
+    def apply_to(self, snapshot: PracticeSnapshot) -> PracticeSnapshot:
+        """``snapshot`` with the change made in memory (what sweeps use; ``snapshot`` is untouched)."""
+        return apply_to_snapshot(snapshot, self.changes(snapshot))
 
     def apply(self, branch: Workspace, actor: str = "notebook") -> str:
-        """Write the change into ``branch`` (re-checked against the branch first); returns what was done.
+        """Write the change into ``branch`` in one transaction (checked against the branch); returns what was done.
 
         Refuses a workspace that is not a branch (no ``branch_parent`` in its
         meta), so a what-if can never write into a baseline by mistake.
-
-        DuckDB refuses to UPDATE a row that another table references by a
-        foreign key, even when the referencing rows were deleted earlier in the
-        same transaction. A change that rewrites a working term with leave
-        adjustments therefore runs in two transactions: the adjustments are
-        detached first (audited), then the change and the re-attachment commit
-        together; if that fails, the adjustments are restored.
         """
         if "branch_parent" not in branch.meta():
             raise ScenarioError(
                 f"{branch.path} is not a branch (no branch_parent); create one with Workspace.branch() first"
             )
-        who = _actor(actor)
-        snap = branch.load_snapshot()
-        self.check(snap)
-        touched = self.terms_updated(snap)
-        held = [a for a in snap.leave_adjustments if a.term_id in touched]
-        if held:
-            with branch.transaction(who) as tx:
-                for a in held:
-                    tx.con.execute("DELETE FROM leave_adjustments WHERE adjustment_id = ?", [a.adjustment_id])
-                    tx.audit("leave_adjustment", a.adjustment_id, "detach", _adjustment_row(a), None)
-        try:
-            with branch.transaction(who) as tx:
-                snap = read_snapshot(tx.con)
-                self.check(snap)
-                done = self._write(tx, snap)
-                _reattach(tx, held)
-                return done
-        except BaseException:
-            if held:
-                with branch.transaction(who) as tx:
-                    _reattach(tx, held)
-            raise
+        return commit(branch, self.changes, actor=_actor(actor), scope=Scope.all()).info["done"]
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
@@ -238,16 +171,12 @@ class WteChange(Change):
     def describe(self) -> str:
         return f"{self.clinician_id} works {self.percentage} % from {self.effective_from}"
 
-    def terms_updated(self, snapshot: PracticeSnapshot) -> set[str]:
-        return {t.term_id for t in snapshot.terms_by_clinician.get(self.clinician_id, ())
-                if t.covers(self.effective_from) or t.start_date > self.effective_from}
-
-    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
+    def _rows(self, snap: PracticeSnapshot) -> tuple[tuple, str]:
         cur = snap.term_on(self.clinician_id, self.effective_from)
         assert cur is not None
-        done = []
+        rows, done = [], []
         if cur.start_date == self.effective_from:
-            _update_term(tx, cur, replace(cur, percentage=self.percentage))
+            rows.append(updated("term", cur, replace(cur, percentage=self.percentage)))
             done.append(f"term {cur.term_id} now {self.percentage} %")
         else:
             head = replace(cur, end_date=self.effective_from - timedelta(days=1))
@@ -255,14 +184,13 @@ class WteChange(Change):
                            start_date=self.effective_from, percentage=self.percentage)
             if any(t.term_id == tail.term_id for t in snap.terms):
                 raise ScenarioError(f"wte: term id {tail.term_id} already exists (same change applied twice?)")
-            _update_term(tx, cur, head)
-            _insert_term(tx, tail)
+            rows += [updated("term", cur, head), inserted("term", tail)]
             done.append(f"term {cur.term_id} ends {head.end_date}, new term {tail.term_id} at {self.percentage} %")
         for later in snap.terms_by_clinician.get(self.clinician_id, ()):
             if later.start_date > self.effective_from and later.percentage != self.percentage:
-                _update_term(tx, later, replace(later, percentage=self.percentage))
+                rows.append(updated("term", later, replace(later, percentage=self.percentage)))
                 done.append(f"term {later.term_id} now {self.percentage} %")
-        return "; ".join(done)
+        return tuple(rows), "; ".join(done)
 
 
 @dataclass(frozen=True)
@@ -294,19 +222,15 @@ class ExtraLeave(Change):
     def describe(self) -> str:
         return f"{self.clinician_id} on {self.leave_type.lower().replace('_', ' ')} {self.start} to {self.end}"
 
-    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
-        lv = Leave(f"WHATIF-{uuid.uuid4().hex[:8]}", self.clinician_id, LeaveType(self.leave_type), self.start,
-                   self.end, LeaveStatus.APPROVED, Duration.FULL)
-        tx.con.execute("INSERT INTO leave VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [lv.leave_id, lv.clinician_id, lv.leave_type.value, lv.start_date, lv.end_date,
-                        lv.status.value, lv.duration.value])
-        tx.audit("leave", lv.leave_id, "insert", None, _leave_row(lv))
-        doomed = [s.shift_id for s in snap.shifts_by_clinician.get(self.clinician_id, ())
+    def _rows(self, snap: PracticeSnapshot) -> tuple[tuple, str]:
+        lid = next_id((lv.leave_id for lv in snap.leave), "WHATIF-L")
+        lv = Leave(lid, self.clinician_id, LeaveType(self.leave_type), self.start, self.end, LeaveStatus.APPROVED,
+                   Duration.FULL)
+        doomed = [s for s in snap.shifts_by_clinician.get(self.clinician_id, ())
                   if _live(s) and s.status is ShiftStatus.SCHEDULED and not s.is_pinned
                   and s.shift_type in (ShiftType.STANDARD, ShiftType.DUTY) and lv.covers(s.date)]
-        if doomed:
-            tx.delete_shifts([int(i) for i in doomed if i is not None])
-        return f"leave {lv.leave_id} added; {len(doomed)} shift(s) removed"
+        return (inserted("leave", lv),) + shift_rows(deletes=doomed), \
+            f"leave {lv.leave_id} added; {len(doomed)} shift(s) removed"
 
 
 @dataclass(frozen=True)
@@ -339,19 +263,18 @@ class NewLocum(Change):
     def describe(self) -> str:
         return f"new locum {self.clinician_id} ({self.name}) on {len(self.dates)} day(s) from {self.dates[0]}"
 
-    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
+    def _rows(self, snap: PracticeSnapshot) -> tuple[tuple, str]:
+        from .workflows.locums import booking_shifts
+
         cid = self.clinician_id
-        tx.con.execute("INSERT INTO clinicians VALUES (?, ?, NULL, ?)", [cid, self.name, ClinicianType.LOCUM.value])
-        tx.audit("clinician", cid, "insert", None,
-                 {"clinician_id": cid, "name": self.name, "clinician_type": ClinicianType.LOCUM.value})
-        _insert_term(tx, WorkingTerm(f"{cid}-whatif", cid, TermType.LOCUM, self.dates[0], self.dates[-1], 0))
-        bid = f"WHATIF-{uuid.uuid4().hex[:8]}"
-        tx.con.execute("INSERT INTO locum_bookings VALUES (?, ?, ?)", [bid, cid, list(self.dates)])
-        tx.audit("locum_booking", bid, "insert", None,
-                 {"booking_id": bid, "clinician_id": cid, "dates": [d.isoformat() for d in self.dates]})
-        tx.insert_shifts([Shift(None, cid, d, ShiftType.STANDARD, Duration.FULL, ShiftStatus.SCHEDULED, True,
-                                f"locum:{bid}") for d in self.dates])
-        return f"clinician {cid}, booking {bid} with {len(self.dates)} pinned shift(s)"
+        bid = next_id((b.booking_id for b in snap.locum_bookings), "WHATIF-B")
+        booking = LocumBooking(bid, cid, self.dates)
+        rows = (
+            inserted("clinician", Clinician(cid, self.name, None, ClinicianType.LOCUM)),
+            inserted("term", WorkingTerm(f"{cid}-whatif", cid, TermType.LOCUM, self.dates[0], self.dates[-1], 0)),
+            inserted("locum_booking", booking),
+        ) + shift_rows(inserts=booking_shifts(booking))
+        return rows, f"clinician {cid}, booking {bid} with {len(self.dates)} pinned shift(s)"
 
 
 @dataclass(frozen=True)
@@ -377,22 +300,13 @@ class MinimumChange(Change):
     def describe(self) -> str:
         return f"minimum of {self.doctors} doctors on {self.weekday.label}"
 
-    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
-        import json
-
-        from .store.settings_io import to_json_values
-        from .store.workspace import _write_settings
-
+    def _rows(self, snap: PracticeSnapshot) -> tuple[tuple, str]:
         old = snap.settings
         mins = dict(old.min_doctors)
         before = mins[self.weekday]
         mins[self.weekday] = self.doctors
-        new = replace(old, min_doctors=mins)
-        values = to_json_values(new)
-        _write_settings(tx.con, values)
-        tx.audit("settings", "practice", "update", {k: json.loads(v) for k, v in to_json_values(old).items()},
-                 {k: json.loads(v) for k, v in values.items()})
-        return f"{self.weekday.label} minimum {before} -> {self.doctors}"
+        return (updated("settings", old, replace(old, min_doctors=mins)),), \
+            f"{self.weekday.label} minimum {before} -> {self.doctors}"
 
 
 @dataclass(frozen=True)
@@ -426,34 +340,25 @@ class PartnerLeaves(Change):
     def describe(self) -> str:
         return f"{self.clinician_id} leaves the partnership after {self.last_day}"
 
-    def terms_updated(self, snapshot: PracticeSnapshot) -> set[str]:
-        return {t.term_id for t in snapshot.terms_by_clinician.get(self.clinician_id, ())
-                if t.end_date is None or t.end_date > self.last_day}
-
-    def _write(self, tx: Tx, snap: PracticeSnapshot) -> str:
+    def _rows(self, snap: PracticeSnapshot) -> tuple[tuple, str]:
         cid, last = self.clinician_id, self.last_day
+        rows: list = []
         ended, removed = [], []
         for t in snap.terms_by_clinician.get(cid, ()):
             if t.start_date > last:
-                tx.con.execute("DELETE FROM working_terms WHERE term_id = ?", [t.term_id])
-                tx.audit("term", t.term_id, "delete", _term_row(t), None)
+                rows.append(deleted("term", t))
                 removed.append(t.term_id)
             elif t.end_date is None or t.end_date > last:
-                _update_term(tx, t, replace(t, end_date=last))
+                rows.append(updated("term", t, replace(t, end_date=last)))
                 ended.append(t.term_id)
-        cancelled_leave = 0
-        for lv in snap.leave_by_clinician.get(cid, ()):
-            if lv.start_date > last and lv.status in (LeaveStatus.PENDING, LeaveStatus.APPROVED):
-                tx.con.execute("UPDATE leave SET status = 'CANCELLED' WHERE leave_id = ?", [lv.leave_id])
-                tx.audit("leave", lv.leave_id, "cancelled", _leave_row(lv),
-                         _leave_row(replace(lv, status=LeaveStatus.CANCELLED)))
-                cancelled_leave += 1
-        shifts = [replace(s, status=ShiftStatus.CANCELLED) for s in snap.shifts_by_clinician.get(cid, ())
-                  if s.date > last and s.status is ShiftStatus.SCHEDULED]
-        if shifts:
-            tx.update_shifts(shifts)
-        return (f"terms ended: {', '.join(ended) or 'none'}; removed: {', '.join(removed) or 'none'}; "
-                f"{cancelled_leave} leave request(s) and {len(shifts)} shift(s) cancelled")
+        cancelled = [lv for lv in snap.leave_by_clinician.get(cid, ())
+                     if lv.start_date > last and lv.status in (LeaveStatus.PENDING, LeaveStatus.APPROVED)]
+        rows += [updated("leave", lv, replace(lv, status=LeaveStatus.CANCELLED), action="cancelled")
+                 for lv in cancelled]
+        shifts = [s for s in snap.shifts_by_clinician.get(cid, ()) if s.date > last and s.status is ShiftStatus.SCHEDULED]
+        rows += shift_rows(updates=[(s, replace(s, status=ShiftStatus.CANCELLED)) for s in shifts])
+        return tuple(rows), (f"terms ended: {', '.join(ended) or 'none'}; removed: {', '.join(removed) or 'none'}; "
+                             f"{len(cancelled)} leave request(s) and {len(shifts)} shift(s) cancelled")
 
 
 #: change kind -> class, for :func:`parse_change`

@@ -11,10 +11,10 @@ value and what is accepted.
 Scenario changes use the vocabulary of ``rotacc_lab.scenarios`` (the notebooks'
 what-if module: ``wte``, ``leave``, ``locum``, ``minimum``, ``partner_leaves``,
 parsed and checked by that module), so a what-if reads the same in a notebook
-and in a sweep. That module writes a change into a *branch workspace*; a sweep
-cannot afford a DuckDB file per task, so :func:`apply_change` makes the same
-change as a pure snapshot transform (a new snapshot via ``dataclasses.replace``)
-that travels to a Dask worker with the snapshot.
+and in a sweep. Each change computes one ChangeSet from the snapshot; a
+notebook commits it into a *branch workspace*, a sweep (which cannot afford a
+DuckDB file per task) applies the very same ChangeSet in memory on the worker
+(:func:`rotacc_lab.changes.apply_to_snapshot`).
 
 Spec format (see ``docs/scale.md`` and ``examples/sweep.toml``)::
 
@@ -41,28 +41,13 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
 from .. import scenarios as scenario_changes
-from ..domain import (
-    SOFT_TERMS,
-    Clinician,
-    ClinicianType,
-    Duration,
-    Leave,
-    LeaveStatus,
-    LeaveType,
-    LocumBooking,
-    PracticeSnapshot,
-    Shift,
-    ShiftStatus,
-    ShiftType,
-    TermType,
-    WorkingTerm,
-)
+from ..domain import SOFT_TERMS, PracticeSnapshot
 from ..errors import RotaccError
 from ..scenarios import Change, ScenarioError
 
@@ -164,76 +149,9 @@ def parse_change(table: object, where: str) -> Change:
         raise SpecError(f"{where}: {err}") from None
 
 
-def _next_shift_id(snap: PracticeSnapshot) -> int:
-    return max((s.shift_id for s in snap.shifts if s.shift_id is not None), default=0) + 1
-
-
 def apply_change(change: Change, snap: PracticeSnapshot) -> PracticeSnapshot:
-    """``change`` made in memory: the same rows ``Change.apply`` writes into a branch workspace.
-
-    ``rotacc_lab.scenarios`` writes each change through the store (audit rows, a
-    branch file per what-if); a sweep runs thousands of what-ifs on workers
-    without a file each, so here each kind is mirrored as a pure snapshot
-    transform (a new snapshot via ``dataclasses.replace``; ``snap`` is untouched).
-    """
-    if isinstance(change, scenario_changes.WteChange):
-        cid, eff, pct = change.clinician_id, change.effective_from, change.percentage
-        terms = []
-        for t in snap.terms:
-            if t.clinician_id != cid or (t.end_date is not None and t.end_date < eff):
-                terms.append(t)
-            elif t.start_date >= eff:
-                terms.append(replace(t, percentage=pct))
-            else:  # covers eff and started before: split
-                terms.append(replace(t, end_date=eff - timedelta(days=1)))
-                terms.append(replace(t, term_id=f"{t.term_id}~{eff.isoformat()}", start_date=eff, percentage=pct))
-        return replace(snap, terms=tuple(terms))
-    if isinstance(change, scenario_changes.ExtraLeave):
-        lv = Leave(f"WHATIF-L{len(snap.leave) + 1}", change.clinician_id, LeaveType(change.leave_type), change.start,
-                   change.end, LeaveStatus.APPROVED, Duration.FULL)
-        shifts = tuple(
-            s for s in snap.shifts
-            if not (s.clinician_id == change.clinician_id and s.status is ShiftStatus.SCHEDULED and not s.is_pinned
-                    and s.shift_type in (ShiftType.STANDARD, ShiftType.DUTY) and lv.covers(s.date))
-        )
-        return replace(snap, leave=snap.leave + (lv,), shifts=shifts)
-    if isinstance(change, scenario_changes.NewLocum):
-        cid, days = change.clinician_id, change.dates
-        bid = f"WHATIF-B{len(snap.locum_bookings) + 1}"
-        first = _next_shift_id(snap)
-        new_shifts = tuple(Shift(first + i, cid, d, ShiftType.STANDARD, Duration.FULL, ShiftStatus.SCHEDULED, True,
-                                 f"locum:{bid}") for i, d in enumerate(days))
-        return replace(
-            snap,
-            clinicians=snap.clinicians + (Clinician(cid, change.name, None, ClinicianType.LOCUM),),
-            terms=snap.terms + (WorkingTerm(f"{cid}-whatif", cid, TermType.LOCUM, days[0], days[-1], 0),),
-            locum_bookings=snap.locum_bookings + (LocumBooking(bid, cid, days),),
-            shifts=snap.shifts + new_shifts,
-        )
-    if isinstance(change, scenario_changes.MinimumChange):
-        mins = dict(snap.settings.min_doctors)
-        mins[change.weekday] = change.doctors
-        return replace(snap, settings=replace(snap.settings, min_doctors=mins))
-    if isinstance(change, scenario_changes.PartnerLeaves):
-        cid, last = change.clinician_id, change.last_day
-        terms = tuple(
-            replace(t, end_date=last) if t.clinician_id == cid and (t.end_date is None or t.end_date > last) else t
-            for t in snap.terms if not (t.clinician_id == cid and t.start_date > last)
-        )
-        leave = tuple(
-            replace(lv, status=LeaveStatus.CANCELLED)
-            if lv.clinician_id == cid and lv.start_date > last and lv.status in (LeaveStatus.PENDING, LeaveStatus.APPROVED)
-            else lv
-            for lv in snap.leave
-        )
-        shifts = tuple(
-            replace(s, status=ShiftStatus.CANCELLED)
-            if s.clinician_id == cid and s.date > last and s.status is ShiftStatus.SCHEDULED else s
-            for s in snap.shifts
-        )
-        return replace(snap, terms=terms, leave=leave, shifts=shifts)
-    raise SpecError(f"scenario change {type(change).__name__} has no in-memory form for sweeps; "
-                    "accepted kinds: wte, leave, locum, minimum, partner_leaves")
+    """``change`` made in memory: the ChangeSet ``Change.apply`` commits into a branch, applied to ``snap``."""
+    return change.apply_to(snap)
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,7 @@ def write(tx: Tx, cs: ChangeSet, *, run_id: int | None = None,
             continue  # created and removed in the same commit: nothing to write, every step audited
         net.setdefault(entity, []).append((RowChange(entity, first.before, last.after), idx))
     _verify(tx, {e: [r for r, _ in items] for e, items in net.items()})
+    _check_adjustment_terms(tx, net)
 
     settings_audit = [_write_settings_change(tx, replace(r, action=rows[idx[-1]].action))
                       for r, idx in net.get("settings", ())]
@@ -255,6 +256,33 @@ def _verify(tx: Tx, by_entity: dict[str, list[RowChange]]) -> None:
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise StaleChange("the workspace changed while this change was being prepared: "
                           + "; ".join(problems[:10]) + more + ". Nothing was written; run it again.")
+
+
+def _check_adjustment_terms(tx: Tx, net: dict[str, list[tuple[RowChange, list[int]]]]) -> None:
+    """Leave adjustments must point at an existing term (the schema leaves this check to the committer)."""
+    terms = net.get("term", ())
+    adjustments = net.get("leave_adjustment", ())
+    if not terms and not adjustments:
+        return
+    gone = {r.key for r, _ in terms if r.op == "delete"}
+    added = {r.key for r, _ in terms if r.op == "insert"}
+    removed_adj = {r.key for r, _ in adjustments if r.op == "delete"}
+    problems = []
+    if gone:
+        for adj, term in tx.con.execute(
+                "SELECT adjustment_id, term_id FROM leave_adjustments WHERE term_id IN (SELECT UNNEST(?::VARCHAR[]))",
+                [sorted(gone)]).fetchall():
+            if adj not in removed_adj:
+                problems.append(f"term {term} cannot be deleted: leave adjustment {adj} refers to it")
+    wanted = {r.after.term_id for r, _ in adjustments if r.after is not None}
+    if wanted:
+        have = {t for (t,) in tx.con.execute(
+            "SELECT term_id FROM working_terms WHERE term_id IN (SELECT UNNEST(?::VARCHAR[]))",
+            [sorted(wanted)]).fetchall()}
+        for t in sorted(wanted - ((have | added) - gone)):
+            problems.append(f"leave adjustment refers to term {t}, which does not exist")
+    if problems:
+        raise RotaccError("; ".join(problems) + "; nothing was written")
 
 
 def _same(entity: str, have: Any, before: Any) -> bool:

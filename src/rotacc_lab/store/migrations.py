@@ -96,6 +96,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         "activity: daily activity series that demand is forecast from (see rotacc_lab.forecast, docs/forecasting.md)",
         ACTIVITY_SQL,
     ),
+    Migration(
+        6,
+        "leave_adjustments.term_id is checked by the committer instead of a DuckDB foreign key, which refuses "
+        "any UPDATE of a referenced term (so a term with adjustments could not change in one transaction)",
+        """
+        CREATE TABLE leave_adjustments_v6 (
+            adjustment_id VARCHAR PRIMARY KEY CHECK (length(adjustment_id) > 0),
+            term_id       VARCHAR NOT NULL CHECK (length(term_id) > 0),
+            amount        DECIMAL(9, 2) NOT NULL,
+            reason        VARCHAR NOT NULL
+        );
+        INSERT INTO leave_adjustments_v6 SELECT adjustment_id, term_id, amount, reason FROM leave_adjustments;
+        DROP TABLE leave_adjustments;
+        ALTER TABLE leave_adjustments_v6 RENAME TO leave_adjustments;
+        """,
+    ),
 )
 
 #: the version a workspace created by this code has
