@@ -138,7 +138,7 @@ def test_run_conflict_between_two_processes(workspace):
     [
         ({"start": date(2026, 2, 1), "end": date(2026, 1, 1)}, "end: 2026-01-01 is before start 2026-02-01"),
         ({"start": date(2026, 4, 3), "end": date(2026, 4, 6)}, "no working day"),  # Good Friday .. Easter Monday
-        ({"phases": (1, 7)}, "unknown phase 7"),
+        ({"phases": (1, 7)}, "phases: 7 is not a phase"),  # the one message (GenerationRequest)
         ({"phases": ()}, "no phase given"),
         ({"mondays_only": True, "skip_mondays": True}, "mondays_only and skip_mondays"),
         ({"seed": -1}, "seed"),

@@ -60,7 +60,8 @@ def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = Tru
     from ..generation.pipeline import generate
     from ..reports.registry import write_bundle_html
     from ..store import Workspace, import_source
-    from .generation import _optimiser_settings, _Progress
+    from ..generation.request import GenerationRequest
+    from .generation import _Progress
 
     make_private_dir(out)
     ws_path = out / "demo.duckdb"
@@ -75,16 +76,9 @@ def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = Tru
         f"with `rotacc-lab forecast {ws_path} --per {DEMO_APPOINTMENTS_PER_DOCTOR:g} --target doctors`")
     bar = _Progress(6, progress and not quiet)
     try:
-        run = generate(
-            ws_path,
-            DEMO_START,
-            DEMO_END,
-            actor="demo",
-            overwrite=True,
-            optimiser=_optimiser_settings(ws_path, time_limit),
-            progress=bar,
-            today=DEMO_START,
-        )
+        request = GenerationRequest.build(DEMO_START, DEMO_END, overwrite=True, time_limit_seconds=time_limit,
+                                          today=DEMO_START, names={"time_limit_seconds": "--time-limit"})
+        run = generate(ws_path, request, actor="demo", progress=bar)
     finally:
         bar.close()
     for line in run.lines():

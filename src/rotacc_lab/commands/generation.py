@@ -18,13 +18,11 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Optional
 
 import typer
 
-from ..dates import require_date
 from ..errors import RotaccError
 
 
@@ -32,18 +30,23 @@ class GenerateInputError(RotaccError, ValueError):
     """A bad command-line value (the message names the option)."""
 
 
-def parse_phases(text: str) -> tuple[int, ...]:
-    out = []
-    for part in str(text).split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not part.isdigit() or int(part) not in range(1, 7):
-            raise GenerateInputError(f"--phases: {part!r} is not a phase; give a comma list from 1..6, e.g. 1,2,3")
-        out.append(int(part))
-    if not out:
-        raise GenerateInputError("--phases: empty; give a comma list from 1..6, e.g. 1,2,3,4,5,6")
-    return tuple(out)
+#: how the CLI names the request's parameters in messages
+CLI_NAMES = {"start": "--start", "end": "--end", "phases": "--phases", "seed": "--seed",
+             "time_limit_seconds": "--time-limit", "workers": "--workers", "today": "--today"}
+
+
+def cli_request(start: str, end: str, phases: str, *, seed: int | None = None, overwrite: bool = False,
+                mondays_only: bool = False, skip_mondays: bool = False, time_limit: float | None = None,
+                workers: int | None = None, today: str | None = None):
+    """The command line's options as one validated GenerationRequest (messages name the options)."""
+    from ..dates import require_date
+    from ..generation.request import GenerationRequest
+
+    return GenerationRequest.build(
+        require_date(start, "--start"), require_date(end, "--end"), phases=phases, seed=seed, overwrite=overwrite,
+        mondays_only=mondays_only, skip_mondays=skip_mondays, time_limit_seconds=time_limit, workers=workers,
+        today=require_date(today, "--today") if today else None, names=CLI_NAMES,
+    )
 
 
 @contextmanager
@@ -107,15 +110,6 @@ class _Progress:
         self.bar.close()
 
 
-def _optimiser_settings(workspace: Path, time_limit: float | None):
-    if time_limit is None:
-        return None
-    from ..store import Workspace
-
-    base = Workspace.open(workspace, read_only=True).load_settings().optimiser
-    return replace(base, time_limit_seconds=time_limit)
-
-
 def register(app: typer.Typer) -> None:
     @app.command("generate")
     def generate_cmd(
@@ -123,7 +117,10 @@ def register(app: typer.Typer) -> None:
         start: str = typer.Option(..., "--start", help="first date, YYYY-MM-DD"),
         end: str = typer.Option(..., "--end", help="last date, YYYY-MM-DD"),
         phases: str = typer.Option("1,2,3,4,5,6", "--phases", help="comma list of phases to run"),
-        seed: int = typer.Option(0, "--seed", help="seed of the phase 6 shuffle"),
+        seed: Optional[int] = typer.Option(None, "--seed", help="the run's seed: phase 6's duty shuffle and CP-SAT's "
+                                           "random seed (default: the workspace's optimiser.seed)"),
+        workers: Optional[int] = typer.Option(None, "--workers", help="CP-SAT workers: 1 = reproducible (same "
+                                              "rota every run), 0 = CP-SAT chooses (default: the workspace's)"),
         overwrite: bool = typer.Option(False, "--overwrite", help="replace unpinned scheduled shifts in the range"),
         mondays_only: bool = typer.Option(False, "--mondays-only", help="phase 3: only Mondays"),
         skip_mondays: bool = typer.Option(False, "--skip-mondays", help="phase 3: Tuesday-Friday only"),
@@ -139,17 +136,11 @@ def register(app: typer.Typer) -> None:
         stop = threading.Event()
         bar = None
         try:
-            d0, d1 = require_date(start, "--start"), require_date(end, "--end")
-            order = parse_phases(phases)
-            t = require_date(today, "--today") if today else None
-            settings = _optimiser_settings(workspace, time_limit) if 5 in order else None
-            bar = _Progress(len(set(order)), progress)
+            request = cli_request(start, end, phases, seed=seed, overwrite=overwrite, mondays_only=mondays_only,
+                                  skip_mondays=skip_mondays, time_limit=time_limit, workers=workers, today=today)
+            bar = _Progress(len(request.phases), progress)
             with ctrl_c_stops(stop):
-                summary = generate(
-                    workspace, d0, d1, actor=actor, phases=order, seed=seed, overwrite=overwrite,
-                    mondays_only=mondays_only, skip_mondays=skip_mondays, optimiser=settings,
-                    progress=bar, stop=stop, today=t,
-                )
+                summary = generate(workspace, request, actor=actor, progress=bar, stop=stop)
         except (GenerationInterrupted, KeyboardInterrupt):
             if bar:
                 bar.close()
@@ -171,7 +162,8 @@ def register(app: typer.Typer) -> None:
         end: str = typer.Option(..., "--end", help="last date, YYYY-MM-DD"),
         today: Optional[str] = typer.Option(None, "--today", help="pretend today is this date (default: today)"),
         phases: str = typer.Option("1,2,3,4,5,6", "--phases", help="comma list of phases to run"),
-        seed: int = typer.Option(0, "--seed"),
+        seed: Optional[int] = typer.Option(None, "--seed", help="the run's seed (phase 6 and CP-SAT)"),
+        workers: Optional[int] = typer.Option(None, "--workers", help="CP-SAT workers: 1 = reproducible"),
         time_limit: Optional[float] = typer.Option(None, "--time-limit", help="phase 5 time limit in seconds"),
         actor: str = typer.Option("cli", "--actor"),
     ) -> None:
@@ -181,13 +173,10 @@ def register(app: typer.Typer) -> None:
 
         stop = threading.Event()
         try:
-            d0, d1 = require_date(start, "--start"), require_date(end, "--end")
-            t = require_date(today, "--today") if today else None
-            order = parse_phases(phases)
-            settings = _optimiser_settings(workspace, time_limit) if 5 in order else None
+            request = cli_request(start, end, phases, seed=seed, overwrite=True, time_limit=time_limit,
+                                  workers=workers, today=today)
             with ctrl_c_stops(stop):
-                result = rebalance(workspace, d0, d1, today=t, actor=actor, phases=order, seed=seed,
-                                   optimiser=settings, stop=stop)
+                result = rebalance(workspace, request, actor=actor, stop=stop)
         except (GenerationInterrupted, KeyboardInterrupt):
             typer.echo("interrupted: the run is marked FAILED and nothing was written", err=True)
             raise typer.Exit(130)

@@ -16,15 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ..changes import Alert, ChangeSet, apply_to_snapshot, shift_rows
 from ..domain import OptimiserSettings, PracticeSnapshot, Shift, ShiftStatus, ShiftType
 from ..errors import RotaccError
 from .alerts import compute_alerts, merge_alerts
 from .ledger import RotaLedger
 from .phases import PHASES, Decision, PhaseParams
 from .phases.common import generation_days
-from .phases.phase3 import check_flags
-
-ALL_PHASES = (1, 2, 3, 4, 5, 6)
+from .request import ALL_PHASES, GenerationRequest, RequestError  # noqa: F401 - re-exported
 #: types an overwrite may delete: the ones the generator itself produces
 OVERWRITE_TYPES = (ShiftType.STANDARD, ShiftType.DUTY)
 
@@ -61,6 +60,22 @@ class Plan:
     solve_report: Any | None
     decisions: list[Decision]
     ledger: RotaLedger
+    request: GenerationRequest | None = None
+
+    def changeset(self, snapshot: PracticeSnapshot, reason: str | None = None) -> ChangeSet:
+        """The plan as a ChangeSet on ``snapshot`` (the one it was planned on): shift rows and alerts."""
+        by_id = {s.shift_id: s for s in snapshot.shifts if s.shift_id is not None}
+        rows = shift_rows(
+            deletes=[by_id[i] for i in self.deletes],
+            updates=[(by_id[s.shift_id], s) for s in self.updates],
+            inserts=self.creates,
+        )
+        why = reason or f"generation {self.start}..{self.end}, phases {','.join(map(str, self.phases))}"
+        return ChangeSet(why, rows, tuple(Alert.from_dict(a) for a in self.alerts))
+
+    def apply(self, snapshot: PracticeSnapshot) -> PracticeSnapshot:
+        """``snapshot`` as it is once the plan is written (in memory; new shifts numbered as the workspace would)."""
+        return apply_to_snapshot(snapshot, self.changeset(snapshot))
 
     def summary_stats(self) -> dict[str, Any]:
         """JSON-friendly statistics for the run record."""
@@ -81,50 +96,13 @@ class Plan:
         return out
 
 
-def validate_request(
-    start: object,
-    end: object,
-    phases: Iterable[object],
-    *,
-    seed: object = 0,
-    mondays_only: bool = False,
-    skip_mondays: bool = False,
-    period_start: object = None,
-) -> tuple[int, ...]:
-    """Check the parameters that need no data; return the phases sorted. Raises ``ValueError``."""
-    if not isinstance(start, date):
-        raise ValueError(f"start: {start!r} is not a date; give YYYY-MM-DD")
-    if not isinstance(end, date):
-        raise ValueError(f"end: {end!r} is not a date; give YYYY-MM-DD")
-    if end < start:
-        raise ValueError(f"end: {end} is before start {start}; give an end on or after the start")
-    if isinstance(phases, (str, bytes)):
-        raise ValueError(f"phases: {phases!r} is not accepted; give phase numbers from 1..6")
-    wanted: set[int] = set()
-    for p in phases:
-        if isinstance(p, bool) or not isinstance(p, int) or p not in PHASES:
-            raise ValueError(f"phases: unknown phase {p!r}; accepted: 1, 2, 3, 4, 5, 6")
-        wanted.add(p)
-    if not wanted:
-        raise ValueError("phases: no phase given; accepted: 1, 2, 3, 4, 5, 6")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed: {seed!r} is not accepted; give an integer >= 0")
-    check_flags(mondays_only, skip_mondays)
-    if period_start is not None:
-        if not isinstance(period_start, date):
-            raise ValueError(f"period_start: {period_start!r} is not a date; give YYYY-MM-DD")
-        if period_start > start:
-            raise ValueError(f"period_start: {period_start} is after start {start}; give a date on or before the start")
-    return tuple(sorted(wanted))
-
-
 def plan(
     snapshot: PracticeSnapshot,
-    start: date,
-    end: date,
+    start: date | GenerationRequest,
+    end: date | None = None,
     *,
     phases: Iterable[int] = ALL_PHASES,
-    seed: int = 0,
+    seed: int | None = None,
     overwrite: bool = False,
     mondays_only: bool = False,
     skip_mondays: bool = False,
@@ -136,6 +114,11 @@ def plan(
 ) -> Plan:
     """Run the phases on ``snapshot`` for ``[start, end]`` and return the plan (pure: no I/O).
 
+    Give either a :class:`GenerationRequest` as ``start`` (what every entry point
+    builds) or the parameters, which are validated into one. ``optimiser`` (full
+    settings instead of overrides) is accepted for callers that hold them; its
+    seed is the run's seed unless ``seed`` is given.
+
     ``overwrite`` first drops, inside the range, every shift that is unpinned,
     SCHEDULED and STANDARD/DUTY (COMPLETED, CANCELLED, pinned, study-leave and
     coroners shifts survive; a pinned generator-made DUTY shift is turned back
@@ -145,15 +128,34 @@ def plan(
     own events during phase 5); setting ``stop`` interrupts at the next phase
     boundary (phase 5 stops its solve early) with :class:`GenerationInterrupted`.
     """
-    order = validate_request(
-        start, end, phases, seed=seed, mondays_only=mondays_only, skip_mondays=skip_mondays, period_start=period_start
-    )
+    if isinstance(start, GenerationRequest):
+        request = start
+    else:
+        if optimiser is not None:
+            seed = optimiser.seed if seed is None else seed
+        request = GenerationRequest.build(
+            start, end, phases=tuple(phases), seed=seed, overwrite=overwrite, mondays_only=mondays_only,
+            skip_mondays=skip_mondays, period_start=period_start, today=keep_before,
+            time_limit_seconds=None if optimiser is None else optimiser.time_limit_seconds,
+            workers=None if optimiser is None else optimiser.num_workers,
+            weights=None if optimiser is None else dict(optimiser.weights),
+        )
+    return plan_request(snapshot, request, progress=progress, stop=stop)
+
+
+def plan_request(snapshot: PracticeSnapshot, request: GenerationRequest, *,
+                 progress: Callable[[Any], None] | None = None, stop: threading.Event | None = None) -> Plan:
+    """:func:`plan` for a validated request."""
+    start, end, order = request.start, request.end, request.phases
+    keep_before = request.today
     if not generation_days(snapshot, start, end):
         _require_working_day(snapshot.settings.uk_nation, start, end)
+    optimiser = request.optimiser(snapshot.settings.optimiser)
+    seed = optimiser.seed
     ledger = RotaLedger.from_snapshot(snapshot)
     stats: dict[str, dict[str, Any]] = {}
     overwrite_notes: list[str] = []
-    if overwrite:
+    if request.overwrite:
         t0 = time.perf_counter()
         in_scope = [
             (key, s)
@@ -183,9 +185,9 @@ def plan(
 
     params = PhaseParams(
         seed=seed,
-        mondays_only=mondays_only,
-        skip_mondays=skip_mondays,
-        period_start=period_start,
+        mondays_only=request.mondays_only,
+        skip_mondays=request.skip_mondays,
+        period_start=request.period_start,
         optimiser=optimiser,
         progress=progress,
         stop=stop,
@@ -219,7 +221,8 @@ def plan(
     if stop is not None and stop.is_set():
         raise GenerationInterrupted("interrupted; nothing was written")
 
-    computed = compute_alerts(snapshot, ledger, start, end, period_start=period_start, check_duty=6 in order)
+    computed = compute_alerts(snapshot, ledger, start, end, period_start=request.period_start,
+                              check_duty=6 in order)
     creates, deletes, updates = ledger.diff()
     return Plan(
         start=start,
@@ -236,6 +239,7 @@ def plan(
         solve_report=report,
         decisions=decisions,
         ledger=ledger,
+        request=request,
     )
 
 
@@ -292,12 +296,12 @@ class RunSummary:
 
 def generate(
     workspace_path: str | Path,
-    start: date,
-    end: date,
+    start: date | GenerationRequest,
+    end: date | None = None,
     *,
     actor: str = "cli",
     phases: Iterable[int] = ALL_PHASES,
-    seed: int = 0,
+    seed: int | None = None,
     overwrite: bool = False,
     mondays_only: bool = False,
     skip_mondays: bool = False,
@@ -309,62 +313,43 @@ def generate(
 ) -> RunSummary:
     """Generate the rota for ``[start, end]`` in the workspace at ``workspace_path``.
 
-    Steps: validate parameters -> open the workspace -> ``begin_run`` (a run
-    still PENDING/RUNNING over an overlapping range raises ``RunConflict``)
-    -> ``mark_running`` -> load the snapshot -> :func:`plan` -> one transaction
-    (deletes, updates, inserts, alerts, ``finish_run``). Any exception,
-    Ctrl-C included, marks the run FAILED (``"interrupted"`` for Ctrl-C / stop)
-    and is re-raised; the workspace's shifts are unchanged.
-    ``today`` (default: the real date) protects shifts before it from ``overwrite``.
+    Give a :class:`GenerationRequest` as ``start`` or the parameters (validated
+    into one, as :func:`plan` does). Steps: open the workspace -> ``begin_run``
+    (a run still PENDING/RUNNING over an overlapping range raises
+    ``RunConflict``) -> ``mark_running`` -> load the snapshot -> :func:`plan` ->
+    the plan's ChangeSet committed with the run's completion in ONE transaction
+    (:func:`rotacc_lab.store.commit`; a shift changed by someone else during
+    the solve refuses the commit with ``StaleChange``). Any exception, Ctrl-C
+    included, marks the run FAILED (``"interrupted"`` for Ctrl-C / stop) and is
+    re-raised; the workspace's shifts are unchanged. ``today`` (default: the
+    real date) protects shifts before it from ``overwrite``.
     """
     from ..store import Workspace, runs
+    from ..store.commit import commit
 
-    order = validate_request(
-        start, end, phases, seed=seed, mondays_only=mondays_only, skip_mondays=skip_mondays, period_start=period_start
-    )
-    today = today or date.today()
+    if isinstance(start, GenerationRequest):
+        request = start if start.today is not None else start.with_(today=date.today())
+    else:
+        if optimiser is not None:
+            seed = optimiser.seed if seed is None else seed
+        request = GenerationRequest.build(
+            start, end, phases=tuple(phases), seed=seed, overwrite=overwrite, mondays_only=mondays_only,
+            skip_mondays=skip_mondays, period_start=period_start, today=today or date.today(),
+            time_limit_seconds=None if optimiser is None else optimiser.time_limit_seconds,
+            workers=None if optimiser is None else optimiser.num_workers,
+            weights=None if optimiser is None else dict(optimiser.weights),
+        )
     t0 = time.perf_counter()
     ws = Workspace.open(workspace_path)
-    _require_working_day(ws.load_settings().uk_nation, start, end)
-    run_params = {
-        "seed": seed,
-        "overwrite": overwrite,
-        "mondays_only": mondays_only,
-        "skip_mondays": skip_mondays,
-        "period_start": period_start.isoformat() if period_start else None,
-        "time_limit_seconds": optimiser.time_limit_seconds if optimiser else None,
-        "today": today.isoformat(),
-    }
-    run_id = runs.begin_run(ws, start, end, order, run_params, actor)
+    settings = ws.load_settings()
+    _require_working_day(settings.uk_nation, request.start, request.end)
+    run_id = runs.begin_run(ws, request.start, request.end, request.phases, request.record(settings.optimiser), actor)
     try:
         runs.mark_running(ws, run_id)
         snapshot = ws.load_snapshot()
-        result = plan(
-            snapshot,
-            start,
-            end,
-            phases=order,
-            seed=seed,
-            overwrite=overwrite,
-            mondays_only=mondays_only,
-            skip_mondays=skip_mondays,
-            period_start=period_start,
-            optimiser=optimiser,
-            progress=progress,
-            stop=stop,
-            keep_before=today,
-        )
-        with ws.transaction(actor) as tx:
-            runs.check_owner(tx, run_id)  # cleared by hand meanwhile? then write nothing (RunLost)
-            if result.deletes:
-                tx.delete_shifts(result.deletes, run_id=run_id)
-            if result.updates:
-                tx.update_shifts(result.updates, run_id=run_id)
-            if result.creates:
-                tx.insert_shifts(result.creates, run_id=run_id)
-            if result.alerts:
-                tx.add_alerts(result.alerts, run_id=run_id)
-            runs.finish_run(tx, run_id, result.summary_stats())
+        result = plan_request(snapshot, request, progress=progress, stop=stop)
+        cs = result.changeset(snapshot, reason=f"generation run {run_id}")
+        commit(ws, cs, actor=actor, run_id=run_id, run_stats=result.summary_stats())
     except BaseException as err:
         if isinstance(err, (KeyboardInterrupt, GenerationInterrupted)):
             reason = "interrupted"
@@ -378,9 +363,9 @@ def generate(
         raise
     return RunSummary(
         run_id=run_id,
-        start=start,
-        end=end,
-        phases=order,
+        start=request.start,
+        end=request.end,
+        phases=request.phases,
         created=len(result.creates),
         deleted=len(result.deletes),
         updated=len(result.updates),

@@ -24,7 +24,8 @@ from ..errors import RotaccError
 from .ledger import RotaLedger
 from .phases.common import Availability, aligned_period
 from .phases.phase3 import CANDIDATE_TERMS, clinician_balances
-from .pipeline import ALL_PHASES, RunSummary, generate, validate_request
+from .pipeline import ALL_PHASES, RunSummary, generate
+from .request import GenerationRequest
 
 COMPARISON_COLUMNS = (
     "clinician_id",
@@ -101,14 +102,14 @@ def compare(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
 
 def rebalance(
     workspace_path: str | Path,
-    start: date,
-    end: date,
+    start: date | GenerationRequest,
+    end: date | None = None,
     *,
     today: date | None = None,
     fixed_period_weeks: int | None = None,
     actor: str = "cli",
     phases: Iterable[int] = ALL_PHASES,
-    seed: int = 0,
+    seed: int | None = None,
     period_start: date | None = None,
     optimiser: OptimiserSettings | None = None,
     progress: Callable[[Any], None] | None = None,
@@ -116,19 +117,27 @@ def rebalance(
 ) -> RebalanceResult:
     """Regenerate ``[start, end]`` with overwrite after checking the fixed period; return the before/after table.
 
-    ``fixed_period_weeks`` defaults to the workspace setting; ``today`` to the real date.
+    Give a :class:`GenerationRequest` as ``start`` or the parameters. ``fixed_period_weeks``
+    defaults to the workspace setting; ``today`` to the real date.
     """
     from ..store import Workspace
 
-    validate_request(start, end, phases, seed=seed, period_start=period_start)
-    today = today or date.today()
+    if isinstance(start, GenerationRequest):
+        request = start.with_(overwrite=True, today=start.today or today or date.today())
+    else:
+        if optimiser is not None:
+            seed = optimiser.seed if seed is None else seed
+        request = GenerationRequest.build(
+            start, end, phases=tuple(phases), seed=seed, period_start=period_start, overwrite=True,
+            today=today or date.today(),
+            time_limit_seconds=None if optimiser is None else optimiser.time_limit_seconds,
+            workers=None if optimiser is None else optimiser.num_workers,
+            weights=None if optimiser is None else dict(optimiser.weights),
+        )
     ws = Workspace.open(workspace_path)
     weeks = ws.load_settings().fixed_period_weeks if fixed_period_weeks is None else fixed_period_weeks
-    check_outside_fixed_period(start, today, weeks)
-    before = clinician_state(ws.load_snapshot(), start, end, period_start)
-    summary = generate(
-        workspace_path, start, end, actor=actor, phases=phases, seed=seed, overwrite=True,
-        period_start=period_start, optimiser=optimiser, progress=progress, stop=stop, today=today,
-    )
-    after = clinician_state(ws.load_snapshot(), start, end, period_start)
+    check_outside_fixed_period(request.start, request.today, weeks)
+    before = clinician_state(ws.load_snapshot(), request.start, request.end, request.period_start)
+    summary = generate(workspace_path, request, actor=actor, progress=progress, stop=stop)
+    after = clinician_state(ws.load_snapshot(), request.start, request.end, request.period_start)
     return RebalanceResult(summary, compare(before, after))

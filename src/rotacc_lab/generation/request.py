@@ -49,6 +49,16 @@ def _date(value: object, name: str) -> date:
         raise RequestError(str(err)) from None
 
 
+def parse_seed(value: object, name: str = "seed") -> int:
+    """A seed: an integer from 0 to :data:`MAX_SEED` (CP-SAT's limit)."""
+    return _int(value, name, 0, MAX_SEED, f"an integer >= 0 (at most {MAX_SEED})")
+
+
+def parse_workers(value: object, name: str = "workers") -> int:
+    """CP-SAT workers: 0 (CP-SAT chooses), 1 (reproducible) or more, at most 64."""
+    return _int(value, name, 0, 64, "an integer >= 0 (at most 64; 0 = CP-SAT chooses, 1 = reproducible)")
+
+
 def _int(value: object, name: str, lo: int, hi: int, what: str) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value.strip())
@@ -63,7 +73,7 @@ def _bool(value: object, name: str) -> bool:
     return value
 
 
-def parse_phases(value: object) -> tuple[int, ...]:
+def parse_phases(value: object, name: str = "phases") -> tuple[int, ...]:
     """Phases from 1..6: a list, ``"1,2,5"``, a single int, or ``None``/``"all"`` (every phase); sorted."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "all")):
         return ALL_PHASES
@@ -75,15 +85,15 @@ def parse_phases(value: object) -> tuple[int, ...]:
     elif isinstance(value, (list, tuple, set, frozenset)):
         items = list(value)
     else:
-        raise RequestError(f"phases: {value!r} is not accepted; give phase numbers from 1..6, e.g. 1,2,3 or 'all'")
+        raise RequestError(f"{name}: {value!r} is not accepted; give phase numbers from 1..6, e.g. 1,2,3 or 'all'")
     out: set[int] = set()
     for p in items:
         n = int(p) if isinstance(p, str) and p.isdigit() else p
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 6:
-            raise RequestError(f"phases: {p!r} is not a phase; accepted: 1, 2, 3, 4, 5, 6 (or 'all')")
+            raise RequestError(f"{name}: {p!r} is not a phase; accepted: 1, 2, 3, 4, 5, 6 (or 'all')")
         out.add(n)
     if not out:
-        raise RequestError("phases: empty; give phase numbers from 1..6, e.g. 1,2,3,4,5,6")
+        raise RequestError(f"{name}: empty (no phase given); give phase numbers from 1..6, e.g. 1,2,3,4,5,6")
     return tuple(sorted(out))
 
 
@@ -157,35 +167,41 @@ class GenerationRequest:
     def build(cls, start: object, end: object, *, phases: object = None, seed: object = None,
               overwrite: object = False, mondays_only: object = False, skip_mondays: object = False,
               period_start: object = None, time_limit_seconds: object = None, workers: object = None,
-              weights: object = None, today: object = None) -> "GenerationRequest":
-        """Check every parameter (dates as ``date`` or ISO text); raise :class:`RequestError` at the first bad one."""
-        d0, d1 = _date(start, "start"), _date(end, "end")
+              weights: object = None, today: object = None,
+              names: Mapping[str, str] | None = None) -> "GenerationRequest":
+        """Check every parameter (dates as ``date`` or ISO text); raise :class:`RequestError` at the first bad one.
+
+        ``names`` renames parameters in messages (the CLI passes ``{"start": "--start", ...}``).
+        """
+        n = {k: k for k in ("start", "end", "phases", "seed", "overwrite", "mondays_only", "skip_mondays",
+                            "period_start", "time_limit_seconds", "workers", "weights", "today")}
+        n.update(names or {})
+        d0, d1 = _date(start, n["start"]), _date(end, n["end"])
         if d1 < d0:
-            raise RequestError(f"end: {d1} is before start {d0}; give an end on or after the start")
+            raise RequestError(f"{n['end']}: {d1} is before start {d0}; give an end on or after the start")
         if (d1 - d0).days > 3 * 366:
-            raise RequestError(f"end: {d0}..{d1} spans {(d1 - d0).days + 1} days; generate at most three years "
-                               "at once")
-        mo, sk = _bool(mondays_only, "mondays_only"), _bool(skip_mondays, "skip_mondays")
+            raise RequestError(f"{n['end']}: {d0}..{d1} spans {(d1 - d0).days + 1} days; generate at most three "
+                               "years at once")
+        mo, sk = _bool(mondays_only, n["mondays_only"]), _bool(skip_mondays, n["skip_mondays"])
         if mo and sk:
-            raise RequestError("mondays_only and skip_mondays: give at most one of them (they exclude each other)")
-        ps = None if period_start is None else _date(period_start, "period_start")
+            raise RequestError("mondays_only and skip_mondays were both set; they exclude each other: give at most "
+                               "one of them")
+        ps = None if period_start is None else _date(period_start, n["period_start"])
         if ps is not None and ps > d0:
-            raise RequestError(f"period_start: {ps} is after start {d0}; give a date on or before the start")
+            raise RequestError(f"{n['period_start']}: {ps} is after start {d0}; give a date on or before the start")
         return cls(
             start=d0,
             end=d1,
-            phases=parse_phases(phases),
-            seed=None if seed is None else _int(seed, "seed", 0, MAX_SEED, f"an integer from 0 to {MAX_SEED}"),
-            overwrite=_bool(overwrite, "overwrite"),
+            phases=parse_phases(phases, n["phases"]),
+            seed=None if seed is None else parse_seed(seed, n["seed"]),
+            overwrite=_bool(overwrite, n["overwrite"]),
             mondays_only=mo,
             skip_mondays=sk,
             period_start=ps,
-            time_limit_seconds=parse_time_limit(time_limit_seconds),
-            workers=None if workers is None else _int(workers, "workers", 0, 64,
-                                                      "an integer from 0 to 64 (0 = CP-SAT chooses, "
-                                                      "1 = reproducible)"),
-            weights=MappingProxyType(parse_weights(weights)),
-            today=None if today is None else _date(today, "today"),
+            time_limit_seconds=parse_time_limit(time_limit_seconds, n["time_limit_seconds"]),
+            workers=None if workers is None else parse_workers(workers, n["workers"]),
+            weights=MappingProxyType(parse_weights(weights, n["weights"])),
+            today=None if today is None else _date(today, n["today"]),
         )
 
     def with_(self, **changes: Any) -> "GenerationRequest":
@@ -227,8 +243,3 @@ class GenerationRequest:
             "weights_overridden": dict(self.weights),
             "today": self.today.isoformat() if self.today else None,
         }
-
-
-def replace_request(request: GenerationRequest, **changes: Any) -> GenerationRequest:
-    """``request.with_(**changes)`` (kept for symmetry with ``dataclasses.replace``)."""
-    return request.with_(**changes)
