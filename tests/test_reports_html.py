@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from _reports_helpers import END, START, tiny_snapshot
 from rotacc_lab.exports.html import render_bundle
 from rotacc_lab.reports import REPORTS, run_all, run_report
-from rotacc_lab.reports.registry import write_bundle_html
+from rotacc_lab.exports.html import write_bundle_html
 
 
 class _Collector(HTMLParser):

@@ -13,34 +13,42 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Iterable, Iterator
 
-import holidays as _holidays
-
-from .domain import UKNation
-
+#: UK nation (the value of ``rotacc_lab.domain.UKNation``) -> the ``holidays`` package's subdivision.
+#: Keyed by the plain names so this module needs nothing from ``domain`` (which imports it).
 _SUBDIVISION = {
-    UKNation.ENGLAND: "ENG",
-    UKNation.WALES: "WLS",
-    UKNation.SCOTLAND: "SCT",
-    UKNation.NORTHERN_IRELAND: "NIR",
+    "ENGLAND": "ENG",
+    "WALES": "WLS",
+    "SCOTLAND": "SCT",
+    "NORTHERN_IRELAND": "NIR",
 }
 
 
+def nation_name(nation: object) -> str:
+    """``UKNation`` member or its name, any case -> ``"ENGLAND"`` ...; anything else raises ``ValueError``."""
+    text = str(getattr(nation, "value", nation) if nation is not None else "").strip().upper()
+    if text not in _SUBDIVISION:
+        raise ValueError(f"uk_nation: {nation!r} is not one of {', '.join(_SUBDIVISION)}")
+    return text
+
+
 @lru_cache(maxsize=64)
-def _bank_holidays_year(nation: UKNation, year: int) -> frozenset[date]:
+def _bank_holidays_year(nation: str, year: int) -> frozenset[date]:
+    import holidays as _holidays  # imported on first use: it is slow to import and most commands never need it
+
     table = _holidays.UK(subdiv=_SUBDIVISION[nation], years=[year])
     return frozenset(d for d in table if d.weekday() < 5 and d.year == year)
 
 
-def bank_holidays(nation: UKNation | str, years: Iterable[int]) -> frozenset[date]:
-    """Bank holidays (weekdays only) of ``nation`` in the given years."""
-    nation = UKNation.parse(nation, "uk_nation")
+def bank_holidays(nation: object, years: Iterable[int]) -> frozenset[date]:
+    """Bank holidays (weekdays only) of ``nation`` (a ``UKNation`` or its name) in the given years."""
+    nation = nation_name(nation)
     out: set[date] = set()
     for y in years:
         out |= _bank_holidays_year(nation, int(y))
     return frozenset(out)
 
 
-def bank_holidays_between(nation: UKNation | str, start: date, end: date) -> list[date]:
+def bank_holidays_between(nation: object, start: date, end: date) -> list[date]:
     """Sorted bank holidays with ``start <= d <= end``."""
     hol = bank_holidays(nation, range(start.year, end.year + 1))
     return sorted(d for d in hol if start <= d <= end)

@@ -20,6 +20,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping
 
+from .calendar import bank_holidays
+
 
 class _Enum(str, enum.Enum):
     """String enum whose value is the upper-case name used in files and the database."""
@@ -502,8 +504,6 @@ class PracticeSnapshot:
     @cached_property
     def bank_holidays(self) -> frozenset[date]:
         """Bank holidays of the practice's nation for every year the data touches (±1 year)."""
-        from .calendar import bank_holidays
-
         years = self._years()
         return frozenset(bank_holidays(self.settings.uk_nation, range(min(years) - 1, max(years) + 2)))
 

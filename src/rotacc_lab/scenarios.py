@@ -484,7 +484,6 @@ def _side_by_side(a: pl.DataFrame, b: pl.DataFrame, key: list[str], values: list
 def compare(baseline: PracticeSnapshot, branch: PracticeSnapshot, start: date, end: date) -> Comparison:
     """Set ``baseline`` and ``branch`` side by side over ``[start, end]`` (reports computed on each)."""
     from .reports import (
-        availability_summary,
         report_duty_fairness,
         report_monday_balance,
         report_partner_wte_availability,
@@ -492,6 +491,7 @@ def compare(baseline: PracticeSnapshot, branch: PracticeSnapshot, start: date, e
         report_weekly_availability,
     )
     from .reports._frames import check_range
+    from .reports.outcomes import outcome_measures
 
     start, end = check_range(start, end)
     av = {k: report_partner_wte_availability(s, start, end) for k, s in (("a", baseline), ("b", branch))}
@@ -528,22 +528,20 @@ def compare(baseline: PracticeSnapshot, branch: PracticeSnapshot, start: date, e
                                ["clinician_id"], ["worked", "duty_days", "mondays"])
     moved = shifts_moved(baseline, branch, start, end)
 
-    def metrics(k: str) -> dict[str, float]:
-        s = staff[k]
-        spread = mon[k]["spread"].max() if mon[k].height else 0.0
-        dd = duty[k]["deviation"].drop_nulls()
+    def metrics(snap: PracticeSnapshot) -> dict[str, float]:
+        o = outcome_measures(snap, start, end)
         return {
-            "report fairness: sum |fair difference|": float(availability_summary(av[k])["sum_abs_fair_difference"]),
-            "Monday-equivalency spread": float(spread or 0.0),
-            "duty: max |deviation| (WTE-adjusted)": float(dd.abs().max() or 0.0) if dd.len() else 0.0,
-            "days below minimum": float(s["below_minimum"].sum()),
-            "days below 66 % floor": float(s["below_66"].sum()),
-            "doctor-days short of minimum": float(s["surplus"].clip(upper_bound=0).abs().sum()),
-            "doctor-days over minimum": float(s["surplus"].clip(lower_bound=0).sum()),
-            "doctor-days worked": float(s["doctors_working"].sum()),
+            "report fairness: sum |fair difference|": o.report_fairness,
+            "Monday-equivalency spread": o.monday_spread,
+            "duty: max |deviation| (WTE-adjusted)": o.duty_max_abs_deviation,
+            "days below minimum": float(o.days_below_minimum),
+            "days below 66 % floor": float(o.days_below_66),
+            "doctor-days short of minimum": o.doctor_days_short,
+            "doctor-days over minimum": o.overstaffing,
+            "doctor-days worked": o.doctor_days_worked,
         }
 
-    ma, mb = metrics("a"), metrics("b")
+    ma, mb = metrics(baseline), metrics(branch)
     higher_better = {"doctor-days worked"}
     summary = pl.DataFrame(
         {

@@ -77,38 +77,19 @@ def expand_grid(grid: Mapping[str, Sequence[int]] | Sequence[Mapping[str, int]],
 
 
 def outcome_metrics(snapshot: PracticeSnapshot, start: date, end: date) -> dict[str, float]:
-    """The four outcome measures (see the module docstring) of the rota held by ``snapshot``."""
-    from .reports import (
-        availability_summary,
-        report_monday_balance,
-        report_partner_wte_availability,
-        report_staffing_overview,
-        report_weekly_availability,
-    )
+    """The four outcome measures (see the module docstring) of the rota held by ``snapshot``.
 
-    fair = availability_summary(report_partner_wte_availability(snapshot, start, end))["sum_abs_fair_difference"]
-    staffing = report_staffing_overview(snapshot, start, end)
-    over = float(staffing["surplus"].clip(lower_bound=0).sum()) if staffing.height else 0.0
-    mondays = report_monday_balance(snapshot, start, end)
-    spread = float(mondays["spread"].max() or 0.0) if mondays.height else 0.0
-    partners = {t.clinician_id for t in snapshot.terms if t.term_type is TermType.PARTNER}
-    weekly = report_weekly_availability(snapshot, start, end)
-    full_weeks = weekly.filter(
-        pl.col("clinician_id").is_in(sorted(partners))
-        & (pl.col("leave_days") == 0)
-        & (pl.col("not_contracted_days") == 0)
-        & ((pl.col("working_days") + pl.col("not_rostered_days")) == 5)
-    )
-    evenness = 0.0
-    if full_weeks.height:
-        ranges = full_weeks.group_by("clinician_id").agg(
-            (pl.col("working_amount").max() - pl.col("working_amount").min()).alias("r"))
-        evenness = float(ranges["r"].sum())
+    They are four of :func:`rotacc_lab.reports.outcomes.outcome_measures` (monday_fairness
+    is its ``monday_spread``), so a sweep, a what-if and a tuning run report the same figures.
+    """
+    from .reports.outcomes import outcome_measures
+
+    o = outcome_measures(snapshot, start, end)
     return {
-        "report_fairness": round(float(fair), 2),
-        "overstaffing": round(over, 2),
-        "monday_fairness": round(spread, 2),
-        "weekly_evenness": round(evenness, 2),
+        "report_fairness": o.report_fairness,
+        "overstaffing": o.overstaffing,
+        "monday_fairness": o.monday_spread,
+        "weekly_evenness": o.weekly_evenness,
     }
 
 

@@ -58,7 +58,7 @@ def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = Tru
     start of the demo year so the result does not depend on the day it runs.
     """
     from ..generation.pipeline import generate
-    from ..reports.registry import write_bundle_html
+    from ..exports.html import write_bundle_html
     from ..store import Workspace, import_source
     from ..generation.request import GenerationRequest
     from .generation import _Progress

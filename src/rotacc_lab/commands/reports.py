@@ -191,7 +191,7 @@ def run_command(
     snapshot, alerts = load_workspace(workspace)
     check_within_data(snapshot, start, end)
     if name == "all":
-        from ..reports.registry import write_bundle_html
+        from ..exports.html import write_bundle_html
 
         write_bundle_html(snapshot, start, end, out, alerts=alerts)  # type: ignore[arg-type]
         typer.echo(f"wrote {out} ({len(report_names())} reports)", err=True)

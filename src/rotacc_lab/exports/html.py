@@ -13,13 +13,14 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from functools import lru_cache
 
 from ..private import write_private_text
 
-if TYPE_CHECKING:  # the registry imports this module lazily; avoid an import cycle
+if TYPE_CHECKING:
+    from ..domain import PracticeSnapshot
     from ..reports.registry import ReportResult
 
 
@@ -164,3 +165,23 @@ def write_bundle(path: str | Path, results: Iterable[ReportResult], title: str, 
     out = Path(path)
     write_private_text(out, render_bundle(list(results), title, subtitle))
     return out
+
+
+def write_bundle_html(
+    snapshot: "PracticeSnapshot",
+    start: date,
+    end: date,
+    path: str | Path,
+    alerts: Iterable[Mapping[str, object]] | None = None,
+) -> Path:
+    """Compute every report for ``[start, end]`` and write them, with charts, into ONE HTML file.
+
+    The file is self-contained (the chart renderer is inlined). Returns the path written.
+    """
+    from ..reports.registry import check_range, run_all
+
+    start, end = check_range(start, end)
+    results = run_all(snapshot, start, end, alerts=alerts)
+    title = f"{snapshot.settings.practice_name}: reports"
+    subtitle = f"{start.isoformat()} to {end.isoformat()} · data version {snapshot.data_version}"
+    return write_bundle(path, results, title, subtitle)

@@ -13,6 +13,8 @@ Kinds (dict keys ``kind, date, clinician_id, message, severity``):
 
 from __future__ import annotations
 
+from ..staffing import staffing_floor
+
 from datetime import date
 from decimal import Decimal
 
@@ -27,8 +29,8 @@ DEFAULT_THRESHOLD = Decimal(2)
 
 
 def floor_of(minimum: int) -> int:
-    """The 66 % staffing floor, rounded up (integer arithmetic: no float surprises)."""
-    return (minimum * 66 + 99) // 100
+    """The 66 % staffing floor, rounded up (:func:`rotacc_lab.staffing.staffing_floor`)."""
+    return staffing_floor(minimum)
 
 
 def compute_alerts(

@@ -90,7 +90,7 @@ def parse_phases(value: object, name: str = "phases") -> tuple[int, ...]:
     for p in items:
         n = int(p) if isinstance(p, str) and p.isdigit() else p
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 6:
-            raise RequestError(f"{name}: {p!r} is not a phase; accepted: 1, 2, 3, 4, 5, 6 (or 'all')")
+            raise RequestError(f"{name}: {p!r} is not a phase; accepted: 1..6 (e.g. 1,2,3,4,5,6, or 'all')")
         out.add(n)
     if not out:
         raise RequestError(f"{name}: empty (no phase given); give phase numbers from 1..6, e.g. 1,2,3,4,5,6")
@@ -122,7 +122,7 @@ def parse_weights(value: object, name: str = "weights") -> dict[str, int]:
         if isinstance(w, float) and w.is_integer():
             w = int(w)
         if isinstance(w, bool) or not isinstance(w, int) or not 0 <= w <= 10**9:
-            raise RequestError(f"{name}.{term}: {w!r} is not accepted; give a whole number from 0 to 1000000000")
+            raise RequestError(f"{name}.{term}: {w!r} is not accepted; give an integer >= 0 (at most 1000000000)")
         out[term] = w
     if unknown:
         raise RequestError(f"{name}: unknown term name(s) {', '.join(map(repr, unknown))}; "

@@ -238,24 +238,3 @@ def run_all(
         shared[spec.function] = result.frame
         out.append(result)
     return out
-
-
-def write_bundle_html(
-    snapshot: PracticeSnapshot,
-    start: date,
-    end: date,
-    path: str | Path,
-    alerts: Iterable[Mapping[str, object]] | None = None,
-) -> Path:
-    """Compute every report for ``[start, end]`` and write them, with charts, into ONE HTML file.
-
-    The file is self-contained except for the chart renderer (see
-    ``rotacc_lab.exports.html``). Returns the path written.
-    """
-    from ..exports.html import write_bundle
-
-    start, end = check_range(start, end)
-    results = run_all(snapshot, start, end, alerts=alerts)
-    title = f"{snapshot.settings.practice_name}: reports"
-    subtitle = f"{start.isoformat()} to {end.isoformat()} · data version {snapshot.data_version}"
-    return write_bundle(path, results, title, subtitle)

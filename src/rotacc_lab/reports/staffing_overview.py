@@ -19,6 +19,8 @@ Bank holidays and weekends have no row.
 
 from __future__ import annotations
 
+from ..staffing import staffing_floor_expr
+
 from datetime import date
 
 import polars as pl
@@ -46,8 +48,8 @@ _LABELS = {0: "Mon", 1: "Tue", 2: "Wed", 3: "Thu", 4: "Fri"}
 
 
 def floor_66(minimum: pl.Expr) -> pl.Expr:
-    """ceil(minimum × 0.66) in exact integer arithmetic: ceil(66·m / 100)."""
-    return (minimum * 66 + 99) // 100
+    """ceil(minimum × 0.66) (:func:`rotacc_lab.staffing.staffing_floor_expr`)."""
+    return staffing_floor_expr(minimum)
 
 
 def _names_per_day(days: pl.DataFrame, alias: str) -> pl.DataFrame:

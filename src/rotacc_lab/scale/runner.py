@@ -38,7 +38,7 @@ from tqdm import tqdm
 
 from ..domain import PracticeSnapshot
 from ..errors import RotaccError
-from ..private import open_private, private_umask
+from ..private import open_private
 from .spec import OUT_FORMATS, SpecError, SweepSpec, TaskSpec, check_out_path
 from .tasks import PARTNER_SCHEMA, RESULT_SCHEMA, VOLATILE_COLUMNS, TaskResult, error_result, pack_snapshot, run_task
 
@@ -308,7 +308,6 @@ def comparable(frame: pl.DataFrame) -> pl.DataFrame:
 def write_results(result: SweepResult, path: str | Path) -> list[Path]:
     """Write the results by the extension of ``path``: DuckDB (tables ``results`` and ``partner_availability``)
     or Parquet (``path`` and ``<stem>.partners.parquet`` beside it). Returns the files written."""
-    import duckdb
 
     path = check_out_path(Path(path))
     fmt = OUT_FORMATS[path.suffix.lower()]
@@ -318,18 +317,10 @@ def write_results(result: SweepResult, path: str | Path) -> list[Path]:
             with open_private(file, "wb") as fh:
                 frame.write_parquet(fh)
         return [path, partners]
-    with private_umask():
-        con = duckdb.connect(str(path))
+    from ..store.results import write_tables
+
     try:
-        tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "meta" in tables and "shifts" in tables:
-            raise SpecError(f"--out: {path} is a rotacc-lab workspace; write sweep results to their own file")
-        con.register("sweep_results_in", result.results.to_arrow())
-        con.register("sweep_partners_in", result.partners.to_arrow())
-        con.execute("BEGIN")
-        con.execute("CREATE OR REPLACE TABLE results AS SELECT * FROM sweep_results_in")
-        con.execute("CREATE OR REPLACE TABLE partner_availability AS SELECT * FROM sweep_partners_in")
-        con.execute("COMMIT")
-    finally:
-        con.close()
+        write_tables(path, {"results": result.results.to_arrow(), "partner_availability": result.partners.to_arrow()})
+    except RotaccError as err:
+        raise SpecError(str(err)) from None
     return [path]

@@ -49,6 +49,7 @@ from typing import Any, Mapping
 from .. import scenarios as scenario_changes
 from ..domain import SOFT_TERMS, PracticeSnapshot
 from ..errors import RotaccError
+from ..generation.request import RequestError, parse_phases, parse_seed, parse_time_limit, parse_weights
 from ..scenarios import Change, ScenarioError
 
 __all__ = [
@@ -129,6 +130,14 @@ def _list(value: object, where: str) -> list:
     return value
 
 
+def _request(parser, value: object, where: str):
+    """A GenerationRequest parser (the same check and message as the CLI and notebooks), as a SpecError."""
+    try:
+        return parser(value, where)
+    except RequestError as err:
+        raise SpecError(str(err)) from None
+
+
 # --------------------------------------------------------------------------- scenario changes
 
 
@@ -193,6 +202,16 @@ class TaskSpec:
     reproducible: bool
     solver_workers: int
     overwrite: bool
+
+    def request(self, weights: Mapping[str, int] | None = None):
+        """This task's GenerationRequest (``weights``: the full weights to use; default the task's overrides)."""
+        from ..generation.request import GenerationRequest
+
+        return GenerationRequest.build(
+            self.start, self.end, phases=self.phases, seed=self.seed, overwrite=self.overwrite,
+            time_limit_seconds=self.time_limit_seconds, workers=1 if self.reproducible else self.solver_workers,
+            weights=dict(self.weights if weights is None else weights),
+        )
 
 
 @dataclass(frozen=True)
@@ -273,17 +292,15 @@ def parse_spec(data: Mapping[str, Any], base: Path | None = None, *, check_files
     if "phases" in data:
         phases = _list(data["phases"], "phases")
         for i, p in enumerate(phases):
-            _int(p, f"phases[{i}]", 1, 6)
+            _request(parse_phases, [p], f"phases[{i}]")
         kw["phases"] = tuple(sorted(set(phases)))
     if "seeds" in data:
-        seeds = tuple(_int(s, f"seeds[{i}]") for i, s in enumerate(_list(data["seeds"], "seeds")))
+        seeds = tuple(_request(parse_seed, s, f"seeds[{i}]") for i, s in enumerate(_list(data["seeds"], "seeds")))
         if len(set(seeds)) != len(seeds):
             raise SpecError(f"seeds: {list(seeds)} has duplicates; list each seed once")
         kw["seeds"] = seeds
     if "time_limit_seconds" in data:
-        tl = data["time_limit_seconds"]
-        if isinstance(tl, bool) or not isinstance(tl, (int, float)) or not tl > 0:
-            raise _fail("time_limit_seconds", tl, "give a number of seconds > 0")
+        tl = _request(parse_time_limit, data["time_limit_seconds"], "time_limit_seconds")
         kw["time_limit_seconds"] = float(tl)
     if "reproducible" in data:
         kw["reproducible"] = _bool(data["reproducible"], "reproducible")
@@ -308,11 +325,7 @@ def parse_spec(data: Mapping[str, Any], base: Path | None = None, *, check_files
         for name, table in wt.items():
             if not isinstance(table, dict):
                 raise _fail(f"weights.{name}", table, "give a table of term = weight, e.g. S2 = 400 ({} = workspace's)")
-            unknown = sorted(set(table) - set(SOFT_TERMS))
-            if unknown:
-                raise SpecError(f"weights.{name}: unknown weight term(s) {', '.join(unknown)}; "
-                                f"accepted: {', '.join(SOFT_TERMS)}")
-            weights[name] = {t: _int(v, f"weights.{name}.{t}") for t, v in table.items()}
+            weights[name] = _request(parse_weights, table, f"weights.{name}")
         kw["weights"] = weights
 
     if "scenarios" in data:

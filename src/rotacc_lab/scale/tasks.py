@@ -22,7 +22,7 @@ from typing import Any, Callable
 import cloudpickle
 import polars as pl
 
-from ..domain import SOFT_TERMS, OptimiserSettings, PracticeSnapshot
+from ..domain import SOFT_TERMS, PracticeSnapshot
 from .spec import TaskSpec
 
 __all__ = ["RESULT_SCHEMA", "PARTNER_SCHEMA", "TaskResult", "pack_snapshot", "unpack_snapshot", "run_task",
@@ -125,40 +125,25 @@ def error_result(task: TaskSpec, error: str, practice: str | None = None, wall_s
 
 
 def after_plan(snap: PracticeSnapshot, p: Any) -> PracticeSnapshot:
-    """The practice as it would be once plan ``p`` is written (deletes, updates, creates applied)."""
-    gone = set(p.deletes)
-    updated = {s.shift_id: s for s in p.updates}
-    kept = tuple(updated.get(s.shift_id, s) for s in snap.shifts if s.shift_id not in gone)
-    return snap.with_shifts(kept + tuple(p.creates))
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None else float(value)
+    """The practice as it would be once plan ``p`` is written (its ChangeSet applied in memory)."""
+    return p.apply(snap)
 
 
 def report_metrics(snap: PracticeSnapshot, start: date, end: date) -> tuple[dict[str, Any], pl.DataFrame]:
-    """Summary metrics of the admin reports over ``[start, end]`` and the partner-availability frame."""
-    from ..reports import (
-        availability_summary,
-        report_duty_fairness,
-        report_monday_balance,
-        report_partner_wte_availability,
-        report_staffing_overview,
-    )
+    """The sweep's result columns of :func:`~rotacc_lab.reports.outcomes.outcome_measures`, and the
+    partner-availability frame."""
+    from ..reports.outcomes import outcome_measures
 
-    avail = report_partner_wte_availability(snap, start, end)
-    monday = report_monday_balance(snap, start, end)
-    duty = report_duty_fairness(snap, start, end)
-    staffing = report_staffing_overview(snap, start, end)
+    o = outcome_measures(snap, start, end)
     metrics = {
-        "sum_abs_fair_difference": availability_summary(avail)["sum_abs_fair_difference"],
-        "monday_spread": _num(monday["spread"][0]) if monday.height else None,
-        "duty_max_abs_deviation": _num(duty["deviation"].abs().max()) if duty.height else None,
-        "days_below_minimum": int(staffing["below_minimum"].sum()),
-        "days_below_66": int(staffing["below_66"].sum()),
-        "min_surplus": _num(staffing["surplus"].min()) if staffing.height else None,
+        "sum_abs_fair_difference": o.report_fairness,
+        "monday_spread": o.monday_spread,
+        "duty_max_abs_deviation": o.duty_max_abs_deviation,
+        "days_below_minimum": o.days_below_minimum,
+        "days_below_66": o.days_below_66,
+        "min_surplus": o.min_surplus,
     }
-    return metrics, avail
+    return metrics, o.availability
 
 
 def run_task(payload: bytes | PracticeSnapshot, task: TaskSpec,
@@ -168,7 +153,7 @@ def run_task(payload: bytes | PracticeSnapshot, task: TaskSpec,
     ``progress`` receives ``plan``'s progress events (serial mode re-arms its Ctrl-C
     handler there). A ``KeyboardInterrupt`` is not an ``Exception`` and propagates.
     """
-    from ..generation.pipeline import plan
+    from ..generation.pipeline import plan_request
 
     t0 = time.perf_counter()
     worker = f"{socket.gethostname()}:{os.getpid()}"
@@ -178,14 +163,7 @@ def run_task(payload: bytes | PracticeSnapshot, task: TaskSpec,
         practice = base.settings.practice_name
         weights = effective_weights(base, task)
         snap = task.scenario.apply(base)
-        optimiser = OptimiserSettings(
-            time_limit_seconds=task.time_limit_seconds,
-            num_workers=1 if task.reproducible else task.solver_workers,
-            seed=task.seed,
-            weights=weights,
-        )
-        p = plan(snap, task.start, task.end, phases=task.phases, seed=task.seed, overwrite=task.overwrite,
-                 optimiser=optimiser, progress=progress)
+        p = plan_request(snap, task.request(weights), progress=progress)
         metrics, avail = report_metrics(after_plan(snap, p), task.start, task.end)
     except Exception as err:  # noqa: BLE001 - the error is the result
         return error_result(task, f"{type(err).__name__}: {err}", practice, time.perf_counter() - t0, worker, weights)

@@ -19,6 +19,8 @@ HALF shift 5) so the model stays in integer arithmetic. See ``docs/model.md``.
 
 from __future__ import annotations
 
+from ...staffing import staffing_floor
+
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -74,8 +76,8 @@ def counts_toward_staffing(shift: Shift) -> bool:
 
 
 def floor_staffing(minimum: int) -> int:
-    """H7 floor: ``ceil(minimum * 0.66)`` in exact integer arithmetic."""
-    return (66 * minimum + 99) // 100
+    """H7 floor: ``ceil(minimum * 0.66)`` (:func:`rotacc_lab.staffing.staffing_floor`)."""
+    return staffing_floor(minimum)
 
 
 def severe_threshold(minimum: int) -> int:
