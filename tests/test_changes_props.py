@@ -26,7 +26,7 @@ from rotacc_lab.domain import LeaveStatus, LeaveType, PracticeSnapshot, Weekday
 from rotacc_lab.errors import RotaccError
 from rotacc_lab.generation.pipeline import generate, plan
 from rotacc_lab.store import Workspace, import_source
-from rotacc_lab.store.commit import StaleChange, commit
+from rotacc_lab.store.committer import StaleChange, commit
 from rotacc_lab.workflows import adjustments, leave, locums, swaps
 from rotacc_lab.workflows.adjustments import WorkflowError
 from rotacc_lab.workflows.policy import LeavePolicy

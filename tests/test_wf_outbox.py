@@ -19,7 +19,7 @@ from rotacc_lab.workflows.notifications import (
     utcnow,
 )
 from rotacc_lab.changes import ChangeSet
-from rotacc_lab.store.commit import Scope, commit
+from rotacc_lab.store.committer import Scope, commit
 from rotacc_lab.workflows.smtp import SmtpProvider, SmtpSettings
 
 from _wf_helpers import CollectingHandler, SmtpServer

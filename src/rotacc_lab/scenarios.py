@@ -53,7 +53,7 @@ from .domain import (
 )
 from .errors import RotaccError
 from .store import Workspace
-from .store.commit import Scope, commit
+from .store.committer import Scope, commit
 
 
 class ScenarioError(RotaccError, ValueError):
@@ -559,17 +559,23 @@ def compare(baseline: PracticeSnapshot, branch: PracticeSnapshot, start: date, e
     return Comparison(start, end, summary, fairness, gaps, clinicians, moved)
 
 
-def replanned(snapshot: PracticeSnapshot, start: date, end: date, *, seed: int = 0,
+def replanned(snapshot: PracticeSnapshot, start: date | Any, end: date | None = None, *, seed: int = 0,
               optimiser: Any = None) -> PracticeSnapshot:
-    """``snapshot`` with ``[start, end]`` replanned in memory (pure ``plan`` with overwrite; nothing written).
+    """``snapshot`` with the range replanned in memory (pure ``plan`` with overwrite; nothing written).
 
-    The what-if notebook compares a branch regenerated with ``generate(..., overwrite=True,
-    today=start)`` against this, so both sides come from the same algorithm, seed and limits.
+    Give a :class:`~rotacc_lab.generation.request.GenerationRequest` (what the
+    what-if notebook and dashboard build, and also pass to ``generate`` on the
+    branch, so both sides come from the same algorithm, seed and limits) or
+    ``start, end`` with a seed and optional optimiser settings.
     """
     from .generation.pipeline import plan
+    from .generation.request import GenerationRequest
 
+    if isinstance(start, GenerationRequest):
+        request = start if start.overwrite else start.with_(overwrite=True)
+        return plan(snapshot, request).apply(snapshot)
     result = plan(snapshot, start, end, seed=seed, overwrite=True, optimiser=optimiser, keep_before=start)
-    return snapshot.with_shifts(tuple(result.ledger))
+    return result.apply(snapshot)
 
 
 def default_branch_path(workspace: str | Any) -> Any:

@@ -117,6 +117,7 @@ def sweep(
     ``progress`` shows a ``tqdm.auto`` bar over the combinations.
     """
     from .generation.pipeline import plan
+    from .generation.request import GenerationRequest
 
     base = snapshot.settings.optimiser
     points = expand_grid(grid, base.weights)
@@ -132,10 +133,10 @@ def sweep(
     rows: list[dict[str, Any]] = []
     try:
         for weights in points:
-            opt = replace(base, time_limit_seconds=float(time_limit), seed=int(seed), num_workers=int(workers),
-                          weights=weights)
-            result = plan(snapshot, start, end, phases=phases, seed=seed, overwrite=overwrite, optimiser=opt)
-            planned = snapshot.with_shifts(tuple(result.ledger))
+            request = GenerationRequest.build(start, end, phases=phases, seed=seed, overwrite=overwrite,
+                                              time_limit_seconds=time_limit, workers=workers, weights=weights)
+            result = plan(snapshot, request)
+            planned = result.apply(snapshot)
             rep = result.solve_report
             row: dict[str, Any] = {t: weights[t] for t in varying}
             row.update(

@@ -325,7 +325,7 @@ def generate(
     real date) protects shifts before it from ``overwrite``.
     """
     from ..store import Workspace, runs
-    from ..store.commit import commit
+    from ..store.committer import commit
 
     if isinstance(start, GenerationRequest):
         request = start if start.today is not None else start.with_(today=date.today())

@@ -97,8 +97,33 @@ def parse_phases(value: object, name: str = "phases") -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+#: the largest objective weight accepted
+MAX_WEIGHT = 10**9
+
+
+def parse_weight(term: str, value: object, name: str = "weights") -> int:
+    """One objective weight: a whole number from 0 to :data:`MAX_WEIGHT` (``5.0`` is taken as 5)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RequestError(f"{name}.{term}: {value!r} is not a number; give an integer >= 0")
+    if isinstance(value, float) and not value.is_integer():
+        raise RequestError(f"{name}.{term}: {value!r} is not a whole number; give an integer >= 0")
+    if value < 0:
+        raise RequestError(f"{name}.{term}: {value!r} is negative; give an integer >= 0")
+    if value > MAX_WEIGHT:
+        raise RequestError(f"{name}.{term}: {value!r} is too large; give an integer >= 0 and at most {MAX_WEIGHT}")
+    return int(value)
+
+
+def parse_term(key: object, name: str = "weights") -> str:
+    """A soft-term name (any case) -> ``"S5"``; unknown names raise."""
+    term = str(key).strip().upper()
+    if term not in SOFT_TERMS:
+        raise RequestError(f"{name}: unknown term name {key!r}; accepted: {', '.join(SOFT_TERMS)}")
+    return term
+
+
 def parse_weights(value: object, name: str = "weights") -> dict[str, int]:
-    """Weight overrides ``{"S5": 50, ...}`` (term names in any case, whole numbers >= 0); ``None`` = none."""
+    """Weight overrides ``{"S5": 50, ...}`` (a mapping or a JSON object; term names in any case); ``None`` = none."""
     import json
 
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -119,11 +144,7 @@ def parse_weights(value: object, name: str = "weights") -> dict[str, int]:
         if term not in SOFT_TERMS:
             unknown.append(str(key))
             continue
-        if isinstance(w, float) and w.is_integer():
-            w = int(w)
-        if isinstance(w, bool) or not isinstance(w, int) or not 0 <= w <= 10**9:
-            raise RequestError(f"{name}.{term}: {w!r} is not accepted; give an integer >= 0 (at most 1000000000)")
-        out[term] = w
+        out[term] = parse_weight(term, w, name)
     if unknown:
         raise RequestError(f"{name}: unknown term name(s) {', '.join(map(repr, unknown))}; "
                            f"accepted: {', '.join(SOFT_TERMS)}")

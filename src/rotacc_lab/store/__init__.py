@@ -2,6 +2,7 @@
 
 Public API::
 
+    commit, Scope, Committed, StaleChange   THE write path: a ChangeSet in one transaction (commit.py)
     Workspace, Tx                      one DuckDB file per practice (workspace.py)
     import_source, ImportSummary       validated, atomic import of a folder / xlsx (importer.py)
     read_source                        parse + validate without writing -> PracticeSnapshot (source.py)
@@ -9,6 +10,7 @@ Public API::
     begin_run, mark_running, finish_run, fail_run   generation run records (runs.py)
 """
 
+from .committer import Committed, Scope, StaleChange, commit
 from .exporter import export_folder, export_xlsx
 from .importer import ImportSummary, import_source
 from .migrations import SCHEMA_VERSION
@@ -17,6 +19,10 @@ from .source import read_source
 from .workspace import Tx, Workspace
 
 __all__ = [
+    "commit",
+    "Committed",
+    "Scope",
+    "StaleChange",
     "Workspace",
     "Tx",
     "import_source",

@@ -1,7 +1,7 @@
 """The outbox table: delivery state of queued notifications (claim, finish, reconcile, requeue).
 
 New messages are written by the committer with the change that causes them
-(:mod:`rotacc_lab.store.commit`); this module holds the delivery bookkeeping
+(:mod:`rotacc_lab.store.committer`); this module holds the delivery bookkeeping
 that :class:`rotacc_lab.workflows.notifications.OutboxSender` drives: each
 state change is one short transaction with its audit row.
 """

@@ -217,7 +217,7 @@ class Tx:
 
     # conveniences inside an open transaction: each one is a ChangeSet written by the committer
     def _fetch_shifts(self, ids: list[int]) -> dict[int, Shift]:
-        from .commit import _current
+        from .committer import _current
 
         found = _current(self, "shift", ids) if ids else {}
         missing = [i for i in ids if i not in found]
@@ -227,7 +227,7 @@ class Tx:
 
     def _write(self, rows: tuple, run_id: int | None, alerts: tuple = ()):
         from ..changes import ChangeSet
-        from .commit import write
+        from .committer import write
 
         return write(self, ChangeSet(f"written by {self.actor}", rows, alerts), run_id=run_id)
 

@@ -1,8 +1,9 @@
 """Leave requests, swaps, locum bookings, manual adjustments and change notifications.
 
-Every function that changes a workspace runs in one ``ws.transaction(actor)``:
-validation, the change, its audit rows and the notifications it causes commit
-or roll back together. See ``docs/workflows.md``.
+Every change is a pure ``plan_*(snapshot, ...) -> ChangeSet`` function; its shell
+hands it to the one committer (:func:`rotacc_lab.store.commit`), which runs it
+inside the write transaction: validation, the change, its audit rows and the
+notifications it causes commit or roll back together. See ``docs/workflows.md``.
 
 Modules::
 
@@ -11,8 +12,8 @@ Modules::
     swaps          request_swap, approve_swap, reject_swap, cancel_swap, list_swaps
     locums         book_locum
     adjustments    add_shift, move_shift, delete_shift, pin_shift, unpin_shift, history,
-                   eligibility_problems, ChangeSet (the shared write path)
-    notifications  queue_for_changes, OutboxSender, list_outbox, requeue
+                   eligibility_problems, plan_* (pure ChangeSets)
+    notifications  notifications_for, with_notifications, OutboxSender, list_outbox, requeue
     smtp           DeliveryProvider, SmtpProvider, SmtpSettings
 """
 

@@ -21,7 +21,7 @@ from ..calendar import is_working_day, week_monday
 from ..changes import ChangeSet, shift_rows
 from ..domain import Duration, PracticeSnapshot, Shift, ShiftStatus, ShiftType, Weekday
 from ..errors import RotaccError
-from ..store.commit import WINDOW_DAYS, Scope, commit
+from ..store.committer import WINDOW_DAYS, Scope, commit
 from ..store.workspace import Workspace
 from .notifications import with_notifications
 from .policy import holidays_for

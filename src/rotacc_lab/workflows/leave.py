@@ -39,7 +39,7 @@ from decimal import Decimal
 from ..calculations.leave import leave_amount, remaining_leave
 from ..changes import Alert, ChangeSet, RowChange, inserted, next_id, shift_rows, updated
 from ..domain import Duration, Leave, LeaveStatus, LeaveType, PracticeSnapshot, Shift
-from ..store.commit import Committed, Scope, commit
+from ..store.committer import Committed, Scope, commit
 from ..store.rows import leave_row  # noqa: F401 - re-exported: the audit record of a leave row
 from ..store.workspace import Workspace
 from .adjustments import WorkflowError, is_live, require_actor, require_clinician

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from ..changes import ChangeSet, inserted, next_id, shift_rows
 from ..domain import Duration, LocumBooking, PracticeSnapshot, Shift, ShiftStatus, ShiftType
-from ..store.commit import Scope, commit
+from ..store.committer import Scope, commit
 from ..store.workspace import Workspace
 from .adjustments import WorkflowError, eligibility_problems, require_actor, require_clinician
 from .notifications import with_notifications

@@ -2,8 +2,9 @@
 
 Queueing
     Every workflow that changes shifts (leave approval, swaps, locum bookings,
-    manual adjustments) hands its list of :class:`ShiftChange` to
-    :func:`queue_for_changes` *inside the same transaction* as the change.
+    manual adjustments) adds to its ChangeSet the messages
+    :func:`notifications_for` computes from its shift changes (pure); the
+    committer writes them in the same transaction as the change.
     Changes touching a date inside the fixed period (``today`` ..
     ``today + fixed_period_weeks × 7`` days, both ends included) produce one
     outbox message per affected clinician, listing all of that clinician's

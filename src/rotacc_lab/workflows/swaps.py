@@ -30,7 +30,7 @@ from datetime import date
 
 from ..changes import ChangeSet, inserted, next_id, shift_rows, updated
 from ..domain import SWAP_STATUSES, PracticeSnapshot, Shift, SwapRequest
-from ..store.commit import Scope, commit
+from ..store.committer import Scope, commit
 from ..store.workspace import Workspace
 from .adjustments import (
     WorkflowError,

@@ -1,0 +1,1 @@
+"""Notebook support, by concern: ``params`` (validation), ``progress``, ``display``, ``run`` (papermill, HTML)."""
