@@ -217,3 +217,16 @@ def test_a_term_with_leave_adjustments_cannot_be_deleted_and_nothing_is_written(
     with pytest.raises(RotaccError, match=f"leave adjustment {adj.adjustment_id} refers to it"):
         commit(ws, ChangeSet("drop a term", (deleted("term", term),)), actor="t")
     assert ws.load_snapshot() == snap
+
+
+def test_a_leave_adjustment_must_point_at_an_existing_term(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from rotacc_lab.domain import LeaveAdjustment
+
+    ws = fresh(tmp_path)
+    snap = ws.load_snapshot()
+    orphan = LeaveAdjustment("ADJ-X", "NO-SUCH-TERM", Decimal("1.00"), "test")
+    with pytest.raises(RotaccError, match="refers to term NO-SUCH-TERM, which does not exist"):
+        commit(ws, ChangeSet("orphan", (inserted("leave_adjustment", orphan),)), actor="t")
+    assert ws.load_snapshot() == snap

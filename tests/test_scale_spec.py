@@ -141,7 +141,7 @@ def test_cli_rejects_a_bad_spec_with_exit_2_and_writes_nothing(ws_dir: Path, tmp
     out = tmp_path / "r.duckdb"
     res = CliRunner().invoke(app, ["sweep", str(spec), "--out", str(out), "--serial"])
     assert res.exit_code == 2
-    assert "error: weights.fair_mondays: unknown weight term(s) S42" in res.output
+    assert "error: weights.fair_mondays: unknown term name(s) 'S42'" in res.output  # the one message
     assert not out.exists()
 
 

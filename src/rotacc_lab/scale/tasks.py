@@ -129,6 +129,10 @@ def after_plan(snap: PracticeSnapshot, p: Any) -> PracticeSnapshot:
     return p.apply(snap)
 
 
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 def report_metrics(snap: PracticeSnapshot, start: date, end: date) -> tuple[dict[str, Any], pl.DataFrame]:
     """The sweep's result columns of :func:`~rotacc_lab.reports.outcomes.outcome_measures`, and the
     partner-availability frame."""

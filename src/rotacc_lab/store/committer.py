@@ -158,6 +158,10 @@ def commit(ws: Workspace, change: Change, *, actor: str, scope: Scope | None = N
 def write(tx: Tx, cs: ChangeSet, *, run_id: int | None = None,
           run_stats: Mapping[str, Any] | None = None) -> Committed:
     """Write ``cs`` inside an open transaction (the body of :func:`commit`)."""
+    if run_id is not None and run_stats is not None:
+        from .runs import check_owner
+
+        check_owner(tx, run_id)  # cleared by hand meanwhile? then write nothing (RunLost)
     rows = list(cs.rows)
     # a row changed in several steps is written once, as its net effect (first before -> last after)
     chains: dict[tuple[str, Any], list[int]] = {}
