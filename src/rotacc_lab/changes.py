@@ -171,6 +171,16 @@ class Notification:
 
 
 @dataclass(frozen=True)
+class AuditNote:
+    """An extra audit record saying what made a change (e.g. the forecast behind new minimums)."""
+
+    entity: str
+    entity_id: str
+    action: str
+    details: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class ChangeSet:
     """What one operation changes, and why. Immutable; combine two with ``+``.
 
@@ -187,6 +197,7 @@ class ChangeSet:
     alerts: tuple[Alert, ...] = ()
     notifications: tuple[Notification, ...] = ()
     info: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    notes: tuple[AuditNote, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.reason, str) or not self.reason.strip():
@@ -194,6 +205,7 @@ class ChangeSet:
         object.__setattr__(self, "rows", tuple(self.rows))
         object.__setattr__(self, "alerts", tuple(self.alerts))
         object.__setattr__(self, "notifications", tuple(self.notifications))
+        object.__setattr__(self, "notes", tuple(self.notes))
         last: dict[tuple[str, Any], Any] = {}
         for r in self.rows:
             if not isinstance(r, RowChange):
@@ -214,7 +226,8 @@ class ChangeSet:
     def __add__(self, other: "ChangeSet") -> "ChangeSet":
         reason = self.reason if self.reason == other.reason else f"{self.reason}; {other.reason}"
         return ChangeSet(reason, self.rows + other.rows, self.alerts + other.alerts,
-                         self.notifications + other.notifications, {**self.info, **other.info})
+                         self.notifications + other.notifications, {**self.info, **other.info},
+                         notes=self.notes + other.notes)
 
     def with_(self, **kwargs: Any) -> "ChangeSet":
         """A copy with some fields replaced (``rows``, ``alerts``, ``notifications``, ``info``, ``reason``)."""

@@ -213,6 +213,7 @@ def write(tx: Tx, cs: ChangeSet, *, run_id: int | None = None,
             audit.append((r.verb, r.entity, str(r.key),
                           None if r.before is None else _audited(r.entity, r.before),
                           None if r.after is None else _audited(r.entity, r.after, r.note)))
+    audit += [(n.action, n.entity, n.entity_id, None, dict(n.details)) for n in cs.notes]
     tx.audit_many(audit, run_id)
     message_ids = _write_outbox(tx, cs)
     alert_ids = _write_alerts(tx, cs, run_id)
@@ -425,12 +426,16 @@ def _write_outbox(tx: Tx, cs: ChangeSet) -> list[str]:
 # --------------------------------------------------------------------------- conveniences
 
 
-def save_settings(ws: Workspace, settings: Settings, *, actor: str, action: str = "update") -> Committed:
-    """Replace the practice settings (one audited change)."""
-    from ..changes import updated
+def save_settings(ws: Workspace, settings: Settings, *, actor: str, action: str = "update",
+                  why: tuple[str, str, Mapping[str, Any]] | None = None) -> Committed:
+    """Replace the practice settings (one audited change; ``why = (entity, id, details)`` adds an audit note)."""
+    from ..changes import AuditNote, updated
+
+    notes = () if why is None else (AuditNote(why[0], str(why[1]), action, why[2]),)
 
     def change(snap: PracticeSnapshot) -> ChangeSet:
-        return ChangeSet(f"settings {action}d by {actor}", (updated("settings", snap.settings, settings, action),))
+        return ChangeSet(f"settings {action} by {actor}", (updated("settings", snap.settings, settings, action),),
+                         notes=notes)
 
     return commit(ws, change, actor=actor, scope=Scope())
 
