@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reports import peak_rss_mb, with_rota  # noqa: E402
 
 from rotacc_lab.notebook_support import rota_calendar_chart, rota_calendar_frame  # noqa: E402
-from rotacc_lab.reports.registry import report_names, run_report, write_bundle_html  # noqa: E402
+from rotacc_lab.exports.html import write_bundle_html  # noqa: E402
+from rotacc_lab.reports.registry import report_names, run_report  # noqa: E402
 from rotacc_lab.synth import synthetic_practice  # noqa: E402
 from rotacc_lab.ui.dashboard import DASHBOARDS  # noqa: E402
 from rotacc_lab.ui.loader import WorkspaceData  # noqa: E402

@@ -33,6 +33,7 @@ import rotacc_lab.calculations  # noqa: F401  (imported up front: module import 
 import rotacc_lab.generation.optimisation.encoding  # noqa: F401
 from rotacc_lab.calendar import working_days
 from rotacc_lab.domain import LeaveStatus, PracticeSnapshot, Shift, ShiftStatus, ShiftType
+from rotacc_lab.exports.html import write_bundle_html
 from rotacc_lab.reports import registry
 from rotacc_lab.synth import synthetic_practice
 
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = replace(snap)
         t = time.perf_counter()
-        path = registry.write_bundle_html(fresh, start, end, Path(tmp) / "all.html", alerts=alerts)
+        path = write_bundle_html(fresh, start, end, Path(tmp) / "all.html", alerts=alerts)
         bundle_ms = (time.perf_counter() - t) * 1000
         size_kb = path.stat().st_size / 1024
 

@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from reports import with_rota  # noqa: E402  (the benchmark's seeded WTE-proportional rota)
 
 from rotacc_lab.notebook_support import rota_calendar_chart, rota_calendar_frame, rota_calendar_runs  # noqa: E402
-from rotacc_lab.reports.registry import report_names, run_report, write_bundle_html  # noqa: E402
+from rotacc_lab.exports.html import write_bundle_html  # noqa: E402
+from rotacc_lab.reports.registry import report_names, run_report  # noqa: E402
 from rotacc_lab.synth import synthetic_practice  # noqa: E402
 from rotacc_lab.ui.dashboard import DASHBOARDS  # noqa: E402
 from rotacc_lab.ui.loader import WorkspaceData  # noqa: E402
