@@ -90,12 +90,13 @@ def render_check(dept, result) -> str:
 
 
 def demo_department_folder() -> Path:
-    """The demo department folder shipped in the repository (data/demo-department)."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "data" / "demo-department"
-        if (candidate / "department.toml").is_file():
-            return candidate
-    raise RotaccError("the demo department folder data/demo-department was not found next to the package")
+    """The demo department folder shipped with rotacc-lab (``data/demo-department``)."""
+    from ..resources import bundled_dir
+
+    candidate = bundled_dir("data") / "demo-department"
+    if not (candidate / "department.toml").is_file():
+        raise RotaccError(f"the demo department folder {candidate} was not found; reinstall the package")
+    return candidate
 
 
 def build_demo_department(out: Path, say=typer.echo) -> Path:
