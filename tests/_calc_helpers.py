@@ -27,49 +27,47 @@ from rotacc_lab.domain import (
     WorkingTerm,
 )
 
+import builders
+
 MON, TUE, WED, THU, FRI = Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI
 D = Decimal
 
 
 def clin(cid: str, kind: ClinicianType = ClinicianType.PARTNER) -> Clinician:
-    return Clinician(cid, f"Dr {cid}", None, kind)
+    return builders.clinician(cid, kind)
+
+
+def _entitlement(leave) -> D | None:
+    return None if leave is None else D(leave)
 
 
 def partner_term(tid, cid, start, end=None, pct=100, leave=None) -> WorkingTerm:
-    return WorkingTerm(tid, cid, TermType.PARTNER, start, end, pct,
-                       annual_leave_entitlement=None if leave is None else D(leave))
+    return builders.term(cid, TermType.PARTNER, tid=tid, start=start, end=end, pct=pct,
+                  annual_leave_entitlement=_entitlement(leave))
 
 
 def salaried_term(tid, cid, start, end=None, days=(MON, WED, FRI), leave=None, pct=60) -> WorkingTerm:
-    return WorkingTerm(tid, cid, TermType.SALARIED, start, end, pct, fixed_working_days=tuple(days),
-                       annual_leave_entitlement=None if leave is None else D(leave))
+    return builders.term(cid, TermType.SALARIED, tid=tid, start=start, end=end, pct=pct, fixed_working_days=days,
+                  annual_leave_entitlement=_entitlement(leave))
 
 
 def alternate_term(tid, cid, start, end=None, a=(MON, TUE), b=(THU,), leave=None) -> WorkingTerm:
-    return WorkingTerm(tid, cid, TermType.ALTERNATE_WEEKS, start, end, 50, week_a_days=tuple(a),
-                       week_b_days=tuple(b), annual_leave_entitlement=None if leave is None else D(leave))
+    return builders.term(cid, TermType.ALTERNATE_WEEKS, tid=tid, start=start, end=end, pct=50, week_a_days=a,
+                         week_b_days=b, annual_leave_entitlement=_entitlement(leave))
 
 
 def shift(cid, day, kind=ShiftType.STANDARD, dur=Duration.FULL, status=ShiftStatus.SCHEDULED, sid=None) -> Shift:
-    return Shift(sid, cid, day, kind, dur, status)
+    return builders.shift(cid, day, sid=sid, kind=kind, duration=dur, status=status)
 
 
 def annual(lid, cid, start, end, status=LeaveStatus.APPROVED, dur=Duration.FULL, kind=LeaveType.ANNUAL_LEAVE) -> Leave:
-    return Leave(lid, cid, kind, start, end, status, dur)
+    return builders.leave(lid, cid, start, end, kind=kind, status=status, duration=dur)
 
 
 def snapshot(clinicians=(), terms=(), shifts=(), leave=(), sick=(), adjustments=(), periods=(), version=0,
              **settings) -> PracticeSnapshot:
-    return PracticeSnapshot(
-        settings=Settings(reporting_periods=tuple(periods), **settings),
-        clinicians=tuple(clinicians),
-        terms=tuple(terms),
-        shifts=tuple(shifts),
-        leave=tuple(leave),
-        sick_leave=tuple(sick),
-        leave_adjustments=tuple(adjustments),
-        data_version=version,
-    )
+    return builders.snapshot(clinicians=clinicians, terms=terms, settings=Settings(reporting_periods=tuple(periods), **settings),
+                      shifts=shifts, leave=leave, sick_leave=sick, leave_adjustments=adjustments, data_version=version)
 
 
 # --------------------------------------------------------------------------- random practices

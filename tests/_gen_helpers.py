@@ -26,6 +26,8 @@ from rotacc_lab.domain import (
     WorkingTerm,
 )
 
+import builders
+
 MON, TUE, WED, THU, FRI = Weekday
 #: a Monday with no bank holiday within three weeks
 QUIET_MONDAY = date(2026, 3, 2)
@@ -40,60 +42,38 @@ def settings(mins=(2, 2, 2, 2, 2), duty=1, post_bh=1) -> Settings:
 
 
 def partner(cid: str, pct: int = 100, *, start=date(2025, 1, 1), end=None, cannot=(), must=(), lo=None, hi=None):
-    return (
-        Clinician(cid, f"Dr {cid}", None, ClinicianType.PARTNER),
-        WorkingTerm(
-            f"{cid}-T", cid, TermType.PARTNER, start, end, pct,
-            must_work_days=tuple(must), cannot_work_days=tuple(cannot),
-            minimum_shifts_per_week=lo, max_shifts_per_week=hi, annual_leave_entitlement=Decimal(6),
-        ),
-    )
+    return builders.person(cid, ClinicianType.PARTNER, start=start, end=end, pct=pct, must_work_days=must,
+                           cannot_work_days=cannot, minimum_shifts_per_week=lo, max_shifts_per_week=hi,
+                           annual_leave_entitlement=Decimal(6))
 
 
 def salaried(cid: str, days=(MON, WED), pct: int = 60, *, start=date(2025, 1, 1), end=None):
-    return (
-        Clinician(cid, f"Dr {cid}", None, ClinicianType.SALARIED),
-        WorkingTerm(f"{cid}-T", cid, TermType.SALARIED, start, end, pct, fixed_working_days=tuple(days),
-                    annual_leave_entitlement=Decimal(25)),
-    )
+    return builders.person(cid, ClinicianType.SALARIED, start=start, end=end, pct=pct, fixed_working_days=days,
+                           annual_leave_entitlement=Decimal(25))
 
 
 def alternate(cid: str, a=(MON, TUE), b=(THU,), *, start=date(2025, 1, 6), end=None, pct=50):
-    return (
-        Clinician(cid, f"Dr {cid}", None, ClinicianType.SALARIED),
-        WorkingTerm(f"{cid}-T", cid, TermType.ALTERNATE_WEEKS, start, end, pct, week_a_days=tuple(a),
-                    week_b_days=tuple(b)),
-    )
+    return builders.person(cid, ClinicianType.SALARIED, TermType.ALTERNATE_WEEKS, start=start, end=end, pct=pct,
+                           week_a_days=a, week_b_days=b)
 
 
 def locum(cid: str, days=(), *, start=date(2025, 1, 1), end=None):
-    return (
-        Clinician(cid, f"Dr {cid}", None, ClinicianType.LOCUM),
-        WorkingTerm(f"{cid}-T", cid, TermType.LOCUM, start, end, 0, fixed_working_days=tuple(days)),
-    )
+    return builders.person(cid, ClinicianType.LOCUM, start=start, end=end, pct=0, fixed_working_days=days)
 
 
 def leave(cid: str, start: date, end: date | None = None, *, status=LeaveStatus.APPROVED, half=False, n=[0]):
     n[0] += 1
-    return Leave(f"L{n[0]}", cid, LeaveType.ANNUAL_LEAVE, start, end or start, status,
-                 Duration.HALF if half else Duration.FULL)
+    return builders.leave(f"L{n[0]}", cid, start, end, status=status, duration=Duration.HALF if half else Duration.FULL)
 
 
 def shift(sid: int | None, cid: str, day: date, *, kind=ShiftType.STANDARD, status=ShiftStatus.SCHEDULED,
           pinned=False, origin="import") -> Shift:
-    return Shift(sid, cid, day, kind, Duration.FULL, status, pinned, origin)
+    return builders.shift(cid, day, sid=sid, kind=kind, status=status, pinned=pinned, origin=origin)
 
 
 def snapshot(people, *, mins=(2, 2, 2, 2, 2), duty=1, post_bh=1, leave=(), sick=(), bookings=(), shifts=()):
-    return PracticeSnapshot(
-        settings=settings(mins, duty, post_bh),
-        clinicians=tuple(c for c, _ in people),
-        terms=tuple(t for _, t in people),
-        leave=tuple(leave),
-        sick_leave=tuple(sick),
-        locum_bookings=tuple(bookings),
-        shifts=tuple(shifts),
-    )
+    return builders.snapshot(people, settings=settings(mins, duty, post_bh), leave=leave, sick_leave=sick,
+                             locum_bookings=bookings, shifts=shifts)
 
 
 def weekdays_between(start: date, end: date):

@@ -26,32 +26,28 @@ from rotacc_lab.domain import (
 )
 from rotacc_lab.generation.optimisation import optimise
 
+import builders
+
 MONDAY = date(2026, 3, 2)  # a week without bank holidays
 EASTER_MONDAY_WEEK = date(2026, 4, 6)  # Easter Monday 2026-04-06 is a bank holiday
 
 
 def partner(cid: str, pct: int = 100, *, cannot: Iterable[Weekday] = (), minimum: int | None = None,
             maximum: int | None = None, start: date = date(2026, 1, 1)) -> tuple[Clinician, WorkingTerm]:
-    return (
-        Clinician(cid, f"Dr {cid}", None, ClinicianType.PARTNER),
-        WorkingTerm(f"{cid}-T", cid, TermType.PARTNER, start, None, pct, cannot_work_days=tuple(cannot),
-                    minimum_shifts_per_week=minimum, max_shifts_per_week=maximum),
-    )
+    return builders.person(cid, ClinicianType.PARTNER, start=start, pct=pct, cannot_work_days=cannot,
+                           minimum_shifts_per_week=minimum, max_shifts_per_week=maximum)
 
 
 def salaried(cid: str, days: Iterable[Weekday]) -> tuple[Clinician, WorkingTerm]:
-    return (
-        Clinician(cid, f"Dr {cid}", None, ClinicianType.SALARIED),
-        WorkingTerm(f"{cid}-T", cid, TermType.SALARIED, date(2026, 1, 1), None, 100, fixed_working_days=tuple(days)),
-    )
+    return builders.person(cid, ClinicianType.SALARIED, start=date(2026, 1, 1), fixed_working_days=days)
 
 
 def leave(cid: str, start: date, end: date, kind: LeaveType = LeaveType.ANNUAL_LEAVE) -> Leave:
-    return Leave(f"L-{cid}-{start}", cid, kind, start, end, LeaveStatus.APPROVED)
+    return builders.leave(f"L-{cid}-{start}", cid, start, end, kind=kind)
 
 
 def shift(cid: str, day: date, *, pinned: bool = False, kind: ShiftType = ShiftType.STANDARD, origin: str = "import") -> Shift:
-    return Shift(None, cid, day, kind, is_pinned=pinned, origin=origin)
+    return builders.shift(cid, day, kind=kind, pinned=pinned, origin=origin)
 
 
 def weights(**only: int) -> dict[str, int]:
@@ -67,15 +63,8 @@ def practice(people: Iterable[tuple[Clinician, WorkingTerm]], *, mins: Mapping[W
     people = list(people)
     if isinstance(mins, int):
         mins = {d: mins for d in Weekday}
-    return PracticeSnapshot(
-        settings=Settings(min_doctors=dict(mins), target_working_days_per_week=Decimal("3.5")),
-        clinicians=tuple(c for c, _ in people),
-        terms=tuple(t for _, t in people),
-        leave=tuple(leaves),
-        shifts=tuple(shifts),
-        trainer_requirements=tuple(trainers),
-        affinity_pairs=tuple(affinity),
-    )
+    return builders.snapshot(people, settings=Settings(min_doctors=dict(mins), target_working_days_per_week=Decimal("3.5")),
+                             leave=leaves, shifts=shifts, trainer_requirements=trainers, affinity_pairs=affinity)
 
 
 def run(snap: PracticeSnapshot, start: date = MONDAY, weeks: int = 1, *, w: Mapping[str, int] | None = None,
