@@ -141,6 +141,40 @@ def test_many_errors_are_listed_together(base_ws: Path, tmp_path: Path) -> None:
     assert str(exc.value).startswith(f"{len(exc.value.problems)} problem(s) in")
 
 
+def test_a_flood_of_bad_rows_gives_a_readable_capped_message(base_ws: Path, tmp_path: Path) -> None:
+    """Issue 22 item 6: the first 100 problems, then the rest counted by file, column and kind."""
+    from rotacc_lab.errors import SHOWN_PROBLEMS
+
+    bad_types = "".join(f"X{i:05d},Dr X{i},,SURGEON\n" for i in range(3000))
+    bad_emails = "".join(f"Y{i:05d},Dr Y{i},not-an-email,PARTNER\n" for i in range(1500))
+    folder = write_practice_folder(tmp_path / "flood", **{"clinicians.csv": TINY_FILES["clinicians.csv"] + bad_types + bad_emails})
+    before = sha(base_ws)
+    with pytest.raises(ValidationError) as exc:
+        import_source(base_ws, folder)
+    assert sha(base_ws) == before
+    err = exc.value
+    assert err.total >= 4500 and len(err.problems) <= 1000  # kept whole: at most the checker's cap
+    text = str(err)
+    lines = text.splitlines()
+    assert lines[0].startswith(f"{err.total:,} problem(s) in")
+    listed = [line for line in lines if line.startswith("  - ")]
+    assert len(listed) == SHOWN_PROBLEMS
+    assert f"... and {err.total - SHOWN_PROBLEMS:,} more, by file, column and kind:" in text
+    kinds = [line for line in lines if line.startswith("    ") and " x clinicians.csv, column " in line]
+    assert any("column clinician_type" in line for line in kinds), text[-2000:]
+    assert sum(int(line.split(" x ")[0].replace(",", "")) for line in kinds) == err.total - SHOWN_PROBLEMS
+    assert len(text) < 40_000
+
+
+def test_a_short_list_is_shown_whole() -> None:
+    from rotacc_lab.errors import Problem
+
+    problems = [Problem("a.csv", i, "x", i, "is bad") for i in range(1, 4)]
+    text = str(ValidationError(problems, "a folder"))
+    assert text.splitlines()[0] == "3 problem(s) in a folder; nothing was written:"
+    assert len(text.splitlines()) == 4 and "more" not in text
+
+
 def test_new_workspace_is_not_created_on_failure(tmp_path: Path) -> None:
     folder = write_practice_folder(tmp_path / "bad", **BAD_INPUTS[0][1])
     with pytest.raises(ValidationError):

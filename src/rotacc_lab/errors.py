@@ -5,9 +5,10 @@ The CLI, notebooks and dashboards catch ``RotaccError`` and show ``str(err)``.
 
 from __future__ import annotations
 
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Mapping
 
 
 class RotaccError(Exception):
@@ -39,13 +40,41 @@ class Problem:
         return f"{where}: {self.message}{shown}"
 
 
-class ValidationError(RotaccError, ValueError):
-    """Several problems found before anything was written."""
+#: problems a ValidationError message lists one by one; the rest are counted by file, column and kind
+SHOWN_PROBLEMS = 100
+#: kinds of the remaining problems listed with their counts
+SHOWN_KINDS = 20
 
-    def __init__(self, problems: list[Problem], context: str = "input"):
+
+def problem_kind(p: Problem) -> tuple[str, str | None, str]:
+    """What groups problems in the summary of a long list: file, column and message."""
+    return (p.source, p.column, p.message)
+
+
+class ValidationError(RotaccError, ValueError):
+    """Several problems found before anything was written.
+
+    The message lists the first :data:`SHOWN_PROBLEMS` problems and counts the rest
+    by file, column and kind, so 700,000 bad rows give a readable page, not 128 MB.
+    ``problems`` holds the problems kept; ``omitted`` counts, per :func:`problem_kind`,
+    problems a checker counted without keeping (see ``store.source``); ``total`` is both.
+    """
+
+    def __init__(self, problems: list[Problem], context: str = "input",
+                 omitted: Mapping[tuple[str, str | None, str], int] | None = None):
         self.problems = list(problems)
-        lines = [f"{len(self.problems)} problem(s) in {context}; nothing was written:"]
-        lines += [f"  - {p}" for p in self.problems]
+        self.omitted = Counter(omitted or {})
+        self.total = len(self.problems) + sum(self.omitted.values())
+        lines = [f"{self.total:,} problem(s) in {context}; nothing was written:"]
+        lines += [f"  - {p}" for p in self.problems[:SHOWN_PROBLEMS]]
+        rest = Counter(problem_kind(p) for p in self.problems[SHOWN_PROBLEMS:]) + self.omitted
+        if rest:
+            lines.append(f"  ... and {sum(rest.values()):,} more, by file, column and kind:")
+            for (source, column, message), n in rest.most_common(SHOWN_KINDS):
+                where = f"{source}, column {column}" if column else source
+                lines.append(f"    {n:,} x {where}: {message}")
+            if len(rest) > SHOWN_KINDS:
+                lines.append(f"    ({len(rest) - SHOWN_KINDS:,} other kinds, {sum(n for _, n in rest.most_common()[SHOWN_KINDS:]):,} problems)")
         super().__init__("\n".join(lines))
 
 

@@ -14,7 +14,7 @@ import csv
 import functools
 import re
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -44,7 +44,7 @@ from ..domain import (
     WorkingTerm,
 )
 from ..dates import DateError, date_reason, parse_date
-from ..errors import Problem, RotaccError, ValidationError
+from ..errors import Problem, RotaccError, ValidationError, problem_kind
 from .settings_io import flatten_nested, parse_flat
 
 #: table name -> (required columns, optional columns); the file is ``<table>.csv`` / the sheet ``<table>``
@@ -241,11 +241,19 @@ class _CellError(ValueError):
 class _Checker:
     """Parses cells into typed values, recording a Problem for each bad one."""
 
+    #: problems kept whole; beyond them a bad file's problems are only counted by kind (memory stays flat)
+    KEEP = 1000
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.omitted: Counter = Counter()
 
     def add(self, source: str, row: int | None, column: str | None, value: Any, message: str) -> None:
-        self.problems.append(Problem(source, row, column, value, message))
+        problem = Problem(source, row, column, value, message)
+        if len(self.problems) < self.KEEP:
+            self.problems.append(problem)
+        else:
+            self.omitted[problem_kind(problem)] += 1
 
     def parse(self, t: RawTable, i: int, row: dict[str, str], col: str, fn: Callable[[str], Any],
               accepted: str, required: bool = False, default: Any = None) -> Any:
@@ -669,7 +677,8 @@ def validate(data: SourceData) -> ReadResult:
         pairs.append(AffinityPair(a, b))
 
     if ck.problems:
-        raise ValidationError(ck.problems, context=data.settings_source.replace("settings.toml", "the source folder"))
+        raise ValidationError(ck.problems, context=data.settings_source.replace("settings.toml", "the source folder"),
+                              omitted=ck.omitted)
     assert isinstance(settings, Settings)
     snapshot = canonical(
         PracticeSnapshot(
@@ -694,7 +703,7 @@ def read_source_full(source: str | Path) -> ReadResult:
     try:
         return validate(data)
     except ValidationError as err:
-        raise ValidationError(err.problems, context=str(source)) from None
+        raise ValidationError(err.problems, context=str(source), omitted=err.omitted) from None
 
 
 def read_source(source: str | Path) -> PracticeSnapshot:
