@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python benchmarks/dashboards.py
 	$(BIN)/python benchmarks/charts.py
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/import_errors.py
 
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network to the registry)
 lock: setup
