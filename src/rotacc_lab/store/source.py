@@ -43,6 +43,7 @@ from ..domain import (
     Weekday,
     WorkingTerm,
 )
+from ..args import path_arg
 from ..dates import DateError, date_reason, parse_date
 from ..errors import Problem, RotaccError, ValidationError, problem_kind
 from .settings_io import flatten_nested, parse_flat
@@ -218,8 +219,11 @@ def _read_xlsx(path: Path) -> SourceData:
     return SourceData(settings_flat, "sheet settings", settings_rows, tables, problems)
 
 
+SOURCE_HINT = "give a practice folder or an .xlsx workbook"
+
+
 def read_raw(source: str | Path) -> SourceData:
-    source = Path(source)
+    source = path_arg(source, "source", SOURCE_HINT)
     if source.is_dir():
         return _read_folder(source)
     if source.is_file() and source.suffix.lower() == ".xlsx":
@@ -699,6 +703,7 @@ def validate(data: SourceData) -> ReadResult:
 
 def read_source_full(source: str | Path) -> ReadResult:
     """Parse and validate ``source``; return the snapshot and the warnings (unknown columns)."""
+    source = path_arg(source, "source", SOURCE_HINT)
     data = read_raw(source)
     try:
         return validate(data)

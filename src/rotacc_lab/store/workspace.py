@@ -65,6 +65,7 @@ from .rows import jsonable as _jsonable
 from .rows import shift_row  # noqa: F401 - re-exported (audit records of shifts)
 from .settings_io import from_json_values, to_json_values
 from ..domain import canonical
+from ..args import path_arg
 
 ALERT_SEVERITIES = ("info", "warning", "critical")
 
@@ -111,13 +112,7 @@ def _writer_waiting(path: Path) -> bool:
 
 def workspace_path(value: object, what: str = "workspace") -> Path:
     """``value`` as a ``Path`` (a ``str`` or ``os.PathLike``); anything else raises ``RotaccError`` naming ``what``."""
-    if isinstance(value, Path):
-        return value
-    if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes):
-        text = os.fspath(value)
-        if isinstance(text, str) and text.strip():
-            return Path(text)
-    raise RotaccError(f"{what}: {value!r} is not a file path; give the workspace file, e.g. 'practice.duckdb'")
+    return path_arg(value, what, "give the workspace file, e.g. 'practice.duckdb'")
 
 
 def to_json(v: Any) -> str | None:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Iterable
 
+from ..args import bool_arg, date_arg, optional_date_arg, optional_text_arg, shift_id_arg, text_arg
 from ..calendar import is_working_day, week_monday
 from ..changes import ChangeSet, shift_rows
 from ..domain import Duration, PracticeSnapshot, Shift, ShiftStatus, ShiftType, Weekday
@@ -49,7 +50,17 @@ def is_live(shift: Shift) -> bool:
     return shift.status is not ShiftStatus.CANCELLED
 
 
+#: what a clinician id parameter accepts (said when something else is given)
+CLINICIAN_HINT = "give the clinician's id (text), e.g. 'C01'"
+
+
+def clinician_arg(value: object, what: str = "clinician_id") -> str:
+    """A clinician id given to a shell: non-blank text (whether it exists is checked against the snapshot)."""
+    return text_arg(value, what, CLINICIAN_HINT)
+
+
 def get_shift(snap: PracticeSnapshot, shift_id: int) -> Shift:
+    shift_id = shift_id_arg(shift_id)
     for s in snap.shifts:
         if s.shift_id == shift_id:
             return s
@@ -180,8 +191,12 @@ def add_shift(
 ) -> Shift:
     """Add one shift after checking eligibility; returns it with its new id."""
     actor = require_actor(actor)
+    clinician_id = clinician_arg(clinician_id)
+    day = date_arg(day, "day")
     stype = ShiftType.parse(shift_type, "shift_type")
     dur = Duration.parse(duration, "duration")
+    pinned = bool_arg(pinned, "pinned")
+    today = optional_date_arg(today, "today")
     done = commit(ws, lambda snap: plan_add_shift(snap, clinician_id, day, actor=actor, shift_type=stype,
                                                   duration=dur, pinned=pinned, today=today),
                   actor=actor, scope=scope_around([day]))
@@ -199,6 +214,10 @@ def move_shift(
 ) -> Shift:
     """Move a live shift to another date and/or clinician (validated like a new shift there)."""
     actor = require_actor(actor)
+    shift_id = shift_id_arg(shift_id)
+    to_date = optional_date_arg(to_date, "to_date")
+    to_clinician = optional_text_arg(to_clinician, "to_clinician", CLINICIAN_HINT)
+    today = optional_date_arg(today, "today")
     if to_date is None and to_clinician is None:
         raise WorkflowError("move: give --to-date and/or --to-clinician")
     done = commit(ws, lambda snap: plan_move_shift(snap, shift_id, actor=actor, to_date=to_date,
@@ -210,6 +229,8 @@ def move_shift(
 def delete_shift(ws: Workspace, shift_id: int, *, actor: str, today: date | None = None) -> Shift:
     """Delete a shift (pinned ones too: a person decided it); returns the deleted shift."""
     actor = require_actor(actor)
+    shift_id = shift_id_arg(shift_id)
+    today = optional_date_arg(today, "today")
     done = commit(ws, lambda snap: plan_delete_shift(snap, shift_id, actor=actor, today=today),
                   actor=actor, scope=scope_around(shift_ids=[shift_id]))
     return done.changeset.of("shift", "delete")[0].before
@@ -218,6 +239,8 @@ def delete_shift(ws: Workspace, shift_id: int, *, actor: str, today: date | None
 def set_pinned(ws: Workspace, shift_id: int, pinned: bool, *, actor: str) -> Shift:
     """Pin (keep through regeneration) or unpin a shift. Not notified: the rota itself is unchanged."""
     actor = require_actor(actor)
+    shift_id = shift_id_arg(shift_id)
+    pinned = bool_arg(pinned, "pinned")
     done = commit(ws, lambda snap: plan_set_pinned(snap, shift_id, pinned, actor=actor),
                   actor=actor, scope=scope_around(shift_ids=[shift_id]))
     return done.changeset.of("shift", "update")[0].after

@@ -36,18 +36,22 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from ..args import bool_arg, date_arg, optional_date_arg, optional_text_arg, text_arg
 from ..calculations.leave import leave_amount, remaining_leave
 from ..changes import Alert, ChangeSet, RowChange, inserted, next_id, shift_rows, updated
 from ..domain import Duration, Leave, LeaveStatus, LeaveType, PracticeSnapshot, Shift
 from ..store.committer import Committed, Scope, commit
 from ..store.rows import leave_row  # noqa: F401 - re-exported: the audit record of a leave row
 from ..store.workspace import Workspace
-from .adjustments import WorkflowError, is_live, require_actor, require_clinician
+from .adjustments import WorkflowError, clinician_arg, is_live, require_actor, require_clinician
 from .notifications import with_notifications
 from .policy import LeavePolicy, LeaveRequest, PolicyDecision, evaluate
 
 #: longest single request accepted (calendar days)
 MAX_REQUEST_DAYS = 366
+
+#: what a leave id parameter accepts
+LEAVE_ID_HINT = "give a leave id (text), e.g. 'LV-00001'"
 
 _SERIAL = threading.Lock()
 
@@ -240,7 +244,16 @@ def submit(
 ) -> LeaveOutcome:
     """Validate, check the quota and insert a PENDING request; auto-approve it when the policy allows."""
     actor = require_actor(actor)
+    clinician_id = clinician_arg(clinician_id)
     ltype = LeaveType.parse(leave_type, "leave_type")
+    start = date_arg(start, "start")
+    end = date_arg(end, "end")
+    half_day = bool_arg(half_day, "half_day")
+    today = optional_date_arg(today, "today")
+    leave_id = optional_text_arg(leave_id, "leave_id", LEAVE_ID_HINT)
+    if policy is not None and not isinstance(policy, LeavePolicy):
+        raise WorkflowError(f"policy: {policy!r} is not a LeavePolicy; give LeavePolicy(...) or "
+                            "LeavePolicy.from_toml(path), or leave it out for the default")
     policy = policy or LeavePolicy()
     if end < start:
         raise WorkflowError(f"end: {end} is before start {start}; give an end on or after the start")
@@ -260,6 +273,8 @@ def approve(ws: Workspace, leave_id: str, *, actor: str, note: str | None = None
             today: date | None = None) -> LeaveOutcome:
     """Approve a PENDING request (quota re-checked against the current balance)."""
     actor = require_actor(actor)
+    leave_id = text_arg(leave_id, "leave_id", LEAVE_ID_HINT)
+    today = optional_date_arg(today, "today")
     with _SERIAL:
         done = commit(ws, lambda snap: plan_approve(snap, leave_id, actor=actor, note=note, today=today),
                       actor=actor, scope=Scope.around(leave_ids=[leave_id]))
@@ -269,6 +284,7 @@ def approve(ws: Workspace, leave_id: str, *, actor: str, note: str | None = None
 def reject(ws: Workspace, leave_id: str, *, actor: str, reason: str | None = None) -> LeaveOutcome:
     """Reject a PENDING request."""
     actor = require_actor(actor)
+    leave_id = text_arg(leave_id, "leave_id", LEAVE_ID_HINT)
     with _SERIAL:
         done = commit(ws, lambda snap: plan_reject(snap, leave_id, actor=actor, reason=reason),
                       actor=actor, scope=Scope())
@@ -278,6 +294,7 @@ def reject(ws: Workspace, leave_id: str, *, actor: str, reason: str | None = Non
 def cancel(ws: Workspace, leave_id: str, *, actor: str, reason: str | None = None) -> LeaveOutcome:
     """Cancel PENDING or APPROVED leave; approved leave raises a rebalance alert for its range."""
     actor = require_actor(actor)
+    leave_id = text_arg(leave_id, "leave_id", LEAVE_ID_HINT)
     with _SERIAL:
         done = commit(ws, lambda snap: plan_cancel(snap, leave_id, actor=actor, reason=reason),
                       actor=actor, scope=Scope())
@@ -289,6 +306,7 @@ def list_leave(ws: Workspace, clinician_id: str | None = None, status: LeaveStat
     st = LeaveStatus.parse(status, "status") if status is not None else None
     snap = ws.load_snapshot()
     if clinician_id is not None:
+        clinician_id = clinician_arg(clinician_id)
         require_clinician(snap, clinician_id)
     return sorted(
         (lv for lv in snap.leave

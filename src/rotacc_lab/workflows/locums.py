@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
+from ..args import dates_arg, optional_date_arg, optional_text_arg
 from ..changes import ChangeSet, inserted, next_id, shift_rows
 from ..domain import Duration, LocumBooking, PracticeSnapshot, Shift, ShiftStatus, ShiftType
 from ..store.committer import Scope, commit
 from ..store.workspace import Workspace
-from .adjustments import WorkflowError, eligibility_problems, require_actor, require_clinician
+from .adjustments import WorkflowError, clinician_arg, eligibility_problems, require_actor, require_clinician
 from .notifications import with_notifications
 
 
@@ -63,7 +64,10 @@ def book_locum(
 ) -> LocumOutcome:
     """Create a booking and its pinned shifts atomically."""
     actor = require_actor(actor)
-    days = sorted(set(dates))
+    clinician_id = clinician_arg(clinician_id)
+    days = sorted(set(dates_arg(dates, "dates")))
+    booking_id = optional_text_arg(booking_id, "booking_id", "give a booking id (text), e.g. 'LB-00001'")
+    today = optional_date_arg(today, "today")
     if not days:
         raise WorkflowError("dates: none given; give at least one date (YYYY-MM-DD)")
     done = commit(ws, lambda snap: plan_book_locum(snap, clinician_id, days, actor=actor, booking_id=booking_id,

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
 
+from ..args import choice_arg, text_arg
 from ..changes import ChangeSet, Notification
 from ..clock import utcnow
 from ..domain import Duration, PracticeSnapshot, Settings, Shift, ShiftStatus, ShiftType
@@ -187,13 +188,13 @@ def with_notifications(cs: ChangeSet, snapshot: PracticeSnapshot, today: date | 
 
 def list_outbox(ws: Workspace, status: str | None = None) -> list[dict]:
     """Outbox rows, oldest first, optionally of one status."""
-    if status is not None and status.upper() not in OUTBOX_STATUSES:
-        raise ValueError(f"status: {status!r} is not one of {', '.join(OUTBOX_STATUSES)}")
-    return outbox.rows(ws, status.upper() if status else None)
+    return outbox.rows(ws, None if status is None else choice_arg(status, "status", OUTBOX_STATUSES))
 
 
 def requeue(ws: Workspace, message_id: str, actor: str) -> None:
     """Put a FAILED row back in the queue (attempts reset), e.g. after checking an uncertain delivery."""
+    message_id = text_arg(message_id, "message_id", "give the outbox message id (text) shown by `rotacc-lab outbox`")
+    actor = text_arg(actor, "actor", "give the name of the person making the change (e.g. --actor alice)")
     outbox.requeue(ws, message_id, actor, utcnow())
 
 

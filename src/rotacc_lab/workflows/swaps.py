@@ -28,11 +28,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from ..args import choice_arg, optional_date_arg, optional_shift_id_arg, optional_str_arg, optional_text_arg, shift_id_arg, text_arg
 from ..changes import ChangeSet, inserted, next_id, shift_rows, updated
 from ..domain import SWAP_STATUSES, PracticeSnapshot, Shift, SwapRequest
 from ..store.committer import Scope, commit
 from ..store.workspace import Workspace
 from .adjustments import (
+    CLINICIAN_HINT,
+    clinician_arg,
     WorkflowError,
     eligibility_problems,
     get_shift,
@@ -85,6 +88,10 @@ def _plan(snap: PracticeSnapshot, req: SwapRequest) -> list[tuple[Shift, Shift]]
     return updates
 
 
+#: what a swap id parameter accepts
+SWAP_ID_HINT = "give a swap id (text), e.g. 'SW-00001'"
+
+
 def plan_request_swap(snap: PracticeSnapshot, requester: str, shift_a: int, *, actor: str,
                       to_clinician: str | None = None, shift_b: int | None = None, reason: str | None = None,
                       swap_id: str | None = None) -> ChangeSet:
@@ -135,6 +142,12 @@ def request_swap(
 ) -> SwapRequest:
     """Record a swap request after validating it: give ``shift_a`` to ``to_clinician``, or exchange with ``shift_b``."""
     actor = require_actor(actor)
+    requester = clinician_arg(requester, "requester")
+    shift_a = shift_id_arg(shift_a, "shift_a")
+    to_clinician = optional_text_arg(to_clinician, "to_clinician", CLINICIAN_HINT)
+    shift_b = optional_shift_id_arg(shift_b, "shift_b")
+    reason = optional_str_arg(reason, "reason")
+    swap_id = optional_text_arg(swap_id, "swap_id", SWAP_ID_HINT)
     if (to_clinician is None) == (shift_b is None):
         raise WorkflowError("swap: give exactly one of --to (give the shift away) or --with-shift (exchange)")
     done = commit(ws, lambda snap: plan_request_swap(snap, requester, shift_a, actor=actor, to_clinician=to_clinician,
@@ -146,6 +159,9 @@ def request_swap(
 def _decide(ws: Workspace, swap_id: str, status: str, actor: str, note: str | None, today: date | None = None
             ) -> SwapRequest:
     actor = require_actor(actor)
+    swap_id = text_arg(swap_id, "swap_id", SWAP_ID_HINT)
+    note = optional_str_arg(note, "note")
+    today = optional_date_arg(today, "today")
     done = commit(ws, lambda snap: plan_decide_swap(snap, swap_id, status, actor=actor, note=note, today=today),
                   actor=actor, scope=Scope.around(swap_ids=[swap_id]))
     return done.changeset.of("swap_request")[-1].after
@@ -166,8 +182,7 @@ def cancel_swap(ws: Workspace, swap_id: str, *, actor: str, note: str | None = N
 
 
 def list_swaps(ws: Workspace, status: str | None = None) -> list[SwapRequest]:
-    if status is not None and status.upper() not in SWAP_STATUSES:
-        raise WorkflowError(f"status: {status!r} is not one of {', '.join(SWAP_STATUSES)}")
+    wanted = None if status is None else choice_arg(status, "status", SWAP_STATUSES)
     swaps = ws.read_rows("swap_request")
-    return sorted((q for q in swaps if status is None or q.status == status.upper()),
+    return sorted((q for q in swaps if wanted is None or q.status == wanted),
                   key=lambda q: (q.created_at, q.swap_id))
