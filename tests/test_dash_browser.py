@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import warnings
 from datetime import date
 from pathlib import Path
 
@@ -76,21 +75,9 @@ def wait_rendered(page, key: str, timeout: float | None = None) -> None:
 
 
 def open_rendered(page, url: str, key: str) -> None:
-    """Open ``url`` and wait for the full render; reload once if the first load stalls.
-
-    Rarely (about 1 load in 20 here, seen only on the first page of a fresh kernel) a
-    Voila page never finishes its first render; a reload renders it. The retry is
-    reported as a warning in the test summary so it stays visible, and a second stall fails.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    """Open ``url`` and wait for the full render: the first load, no reload (a stall fails the test)."""
     page.goto(url)
-    try:
-        wait_rendered(page, key, timeout=45_000)
-    except PlaywrightTimeout:
-        warnings.warn(f"{key}: first render stalled for 45 s; reloading once")
-        page.reload()
-        wait_rendered(page, key)
+    wait_rendered(page, key, timeout=45_000)
 
 
 @pytest.mark.parametrize("key", list(DASHBOARDS))

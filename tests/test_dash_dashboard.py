@@ -145,6 +145,38 @@ def test_background_worker_loads_and_renders(demo_ws: Path):
     assert not worker.is_alive()
 
 
+def test_first_load_and_render_happen_in_the_calling_thread(demo_ws: Path):
+    """The cause of the first-render stall: widget updates sent from another thread while the page
+    fetches the widget states are lost. So ``start`` draws everything before it returns, from the
+    cell's own thread, with no worker thread yet; only later work goes to the worker."""
+    senders: set[str] = set()
+    dash = Dashboard(DASHBOARDS["fairness"], workspace=demo_ws, env={})
+    for panel in dash.panels:
+        for w in (panel.chart, panel.table, panel.download):
+            w.observe(lambda _change: senders.add(threading.current_thread().name), names=["outputs", "value"])
+    dash.start()
+    assert dash._worker is None and senders == {threading.current_thread().name}
+    assert all(p.frame is not None and p.chart.outputs for p in dash.panels)
+    dash.dates.start.value = date(2026, 10, 1)  # later work: on the worker
+    dash.wait()
+    assert dash._worker is not None and f"dashboard-{dash.spec.key}" in senders
+    dash.close()
+
+
+def test_a_busy_first_read_is_retried_on_the_worker(demo_ws: Path, monkeypatch):
+    """``start`` does not wait for a busy workspace: it says so at once and the worker retries."""
+    monkeypatch.setenv("ROTACC_BUSY_TIMEOUT", "0.1")
+    with hold_write_lock(demo_ws) as holder:
+        dash = Dashboard(DASHBOARDS["staffing"], workspace=demo_ws, env={}, patience=60)
+        dash.start()
+        assert dash.message.level == "busy" and "is busy" in dash.message.text
+        assert dash._worker is not None and dash.panels[0].frame is None
+        holder.release()
+    dash.wait(timeout=60)
+    assert dash.message.level == "" and dash.panels[0].frame is not None
+    dash.close()
+
+
 def test_a_loaded_dashboard_does_not_block_a_writer(demo_ws: Path, monkeypatch):
     """After loading, the dashboard holds no connection: another process can open the file read-write at once."""
     dash = make("staffing", demo_ws)

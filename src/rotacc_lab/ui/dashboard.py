@@ -6,9 +6,12 @@ button, a message banner, a status line and one :class:`ReportPanel` per
 :mod:`rotacc_lab.ui.loader`) and recomputes the sections from memory when the
 range changes, so moving the dates never touches the file.
 
-Work runs on one background thread per dashboard (``background=True``, the
-default), so the page appears at once and keeps answering while a busy
-workspace is retried; tests pass ``background=False`` to run it inline. Every
+The first load and render run inline, in the notebook cell that builds the
+dashboard, so every widget holds its final state before the kernel answers the
+page's request for the widget states (see :meth:`Dashboard.start`). Later work
+(a new range, Reload, another workspace, a busy workspace retried) runs on one
+background thread per dashboard (``background=True``, the default), so the page
+keeps answering; tests pass ``background=False`` to run everything inline. Every
 callback is guarded: any exception becomes a message in the banner, never a
 traceback in the page. The last traceback is kept in ``last_traceback`` for
 whoever debugs the dashboard from a notebook.
@@ -29,6 +32,7 @@ import threading
 import traceback
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import ipywidgets as widgets
@@ -258,6 +262,7 @@ class Dashboard:
         self.last_traceback: str | None = None
         self.range_problem: str | None = None
         self._lock = threading.Lock()
+        self._retry_busy = False
         self._latest = 0
         #: reads asked for (Reload, another workspace) and the last one done; differing = read again
         self._loads_wanted = 1
@@ -309,8 +314,27 @@ class Dashboard:
 
     # ------------------------------------------------------------------ requests
     def start(self) -> "Dashboard":
-        """Load the initial workspace (in the background unless ``background=False``)."""
-        self.request_load()
+        """Load the initial workspace and draw the sections, inline, in the calling thread.
+
+        Why inline: a Voila page asks the kernel for the state of every widget once
+        (ipywidgets' ``request_states`` on the ``jupyter.widget.control`` comm) and only
+        then registers each widget's comm. A state update sent by another thread in
+        between (when a background first load finished just as the page connected) is
+        dropped by the page, which then waits for a chart that never comes: the stall
+        of about 1 first render in 20. Done in the cell, the work is over before the
+        kernel (one shell message at a time) answers ``request_states``.
+
+        A busy workspace is tried once here; its retries run on the background thread
+        so the page appears at once and says it is waiting.
+        """
+        with self._lock:
+            self._loads_wanted += 1
+            self._latest += 1
+            ticket = self._latest
+        self._retry_busy = False
+        self._run(ticket, patience=0.0 if self._background else None)
+        if self._retry_busy:
+            self.request_load()
         return self
 
     def request_load(self, refresh_folder: bool = False) -> None:
@@ -321,12 +345,13 @@ class Dashboard:
             self._loads_wanted += 1
         self._submit()
 
-    def refresh_if_changed(self) -> bool:
+    def refresh_if_changed(self, *, inline: bool = False) -> bool:
         """Re-read the workspace if it changed since it was read; return whether a reload was requested.
 
         The check is one short read-only query of ``data_version``, which every write
         bumps. A preheated Voila kernel calls this when its page is finally requested,
-        so the page never shows data older than the request (see :meth:`watch_for_viewer`).
+        so the page never shows data older than the request (see :meth:`watch_for_viewer`);
+        it passes ``inline=True`` to do the reload in the calling thread (the cell).
         """
         from ..store.workspace import Workspace
 
@@ -339,31 +364,32 @@ class Dashboard:
             if current == data.snapshot.data_version:
                 self._show_status(data, checked=datetime.now())
                 return False
-        self.request_load()
+        if inline:
+            self.start()
+        else:
+            self.request_load()
         return True
 
     def watch_for_viewer(self) -> None:
         """In a preheated Voila kernel: when the page is requested, refresh the data if it changed.
 
         Voila's preheated kernels run the notebook (and so read the workspace) before
-        anyone asks for the page. A daemon thread waits for the request
-        (``voila.utils.wait_for_request``), then for the preload to finish, then calls
-        :meth:`refresh_if_changed`. Outside a preheated kernel this does nothing.
+        anyone asks for the page. This blocks the cell until the request comes
+        (``voila.utils.wait_for_request``, which Voila finishes rendering the notebook
+        after), then calls :meth:`refresh_if_changed` inline: as in :meth:`start`, any
+        redraw is done before the page asks for the widget states. Outside a preheated
+        kernel this does nothing.
         """
         if os.environ.get("VOILA_PREHEAT") != "True":
             return
+        try:
+            from voila.utils import wait_for_request
 
-        def wait_then_refresh() -> None:
-            try:
-                from voila.utils import wait_for_request
-
-                wait_for_request()
-                self.wait(timeout=None)
-                self.refresh_if_changed()
-            except Exception as err:
-                self._remember(err)
-
-        threading.Thread(target=wait_then_refresh, name=f"dashboard-{self.spec.key}-viewer", daemon=True).start()
+            wait_for_request()
+            self.wait(timeout=None)  # a busy first read still being retried
+            self.refresh_if_changed(inline=True)
+        except Exception as err:
+            self._remember(err)
 
     def request_render(self) -> None:
         """Redraw the sections from the data in memory."""
@@ -412,34 +438,47 @@ class Dashboard:
                         self._idle.notify_all()
 
     # ------------------------------------------------------------------ work
-    def _run(self, ticket: int) -> None:
+    def _run(self, ticket: int, patience: float | None = None) -> None:
         with self._lock:
             if ticket != self._latest:
                 return  # a newer request will do the same work with newer inputs
             wanted = self._loads_wanted
             stale = wanted != self._loads_done or self.data is None or str(self.data.path) != self.picker.value
-        self._guard(self._work, wanted if stale else None)
+        self._guard(self._work, wanted if stale else None, patience)
 
-    def _work(self, load: int | None) -> None:
+    def _work(self, load: int | None, patience: float | None = None) -> None:
         if load is not None:
-            if not self._load(load):
+            if not self._load(load, patience):
                 return
         self._render()
 
-    def _load(self, wanted: int) -> bool:
-        """Read the chosen workspace (request number ``wanted``); False when nothing usable was read."""
+    def _load(self, wanted: int, patience: float | None = None) -> bool:
+        """Read the chosen workspace (request number ``wanted``); False when nothing usable was read.
+
+        ``patience=0`` (the inline first read of :meth:`start`): a busy workspace is
+        not waited for here; the banner says so and ``start`` queues the retries.
+        """
         path = self.picker.value
         self.message.show("info", f"Loading workspace {path} …" if path else "No workspace chosen.")
         try:
             data = load_workspace(
                 path,
                 on_busy=self._show_busy,
-                patience=self.patience,
+                patience=self.patience if patience is None else patience,
                 should_stop=lambda: self.picker.value != path,
             )
         except WorkspaceBusy as err:
             if self.picker.value != path:
                 return False  # the user moved on; the newer request loads the new choice
+            if patience == 0 and self.patience > 0:
+                self._retry_busy = True
+                self.message.show(
+                    "busy",
+                    f"Workspace {Path(path).name} is busy: another process (a notebook, the CLI or a generation "
+                    "run) is writing to it. Retrying in the background…",
+                )
+                self._clear_panels("Waiting for the workspace: see the message above.")
+                return False
             self.data = None
             self.message.show("error", str(err))
             self._clear_panels("The workspace could not be read: see the message above.")
