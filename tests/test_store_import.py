@@ -183,7 +183,8 @@ def test_new_workspace_is_not_created_on_failure(tmp_path: Path) -> None:
 
 
 def test_unknown_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
-    text = TINY_FILES["clinicians.csv"].replace("clinician_type\n", "clinician_type,phone\n", 1)
+    header, *rows = TINY_FILES["clinicians.csv"].splitlines()
+    text = "\n".join([header + ",phone"] + [r + ",01234 567890" for r in rows]) + "\n"
     folder = write_practice_folder(tmp_path / "src", **{"clinicians.csv": text})
     summary = import_source(tmp_path / "w.duckdb", folder)
     assert [(w.source, w.column) for w in summary.warnings] == [("clinicians.csv", "phone")]

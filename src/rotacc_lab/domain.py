@@ -329,6 +329,14 @@ class ReportingPeriod:
     end: date
 
 
+#: the largest seed accepted: CP-SAT takes a 32-bit signed random seed
+MAX_SEED = 2**31 - 1
+#: the longest solve accepted (one day); longer, or inf, is a mistake
+MAX_TIME_LIMIT_SECONDS = 86_400.0
+#: the most doctors a day's minimum or duty count may ask for: more than any practice has
+MAX_DOCTORS_PER_DAY = 1_000
+
+
 @dataclass(frozen=True)
 class OptimiserSettings:
     time_limit_seconds: float = 60.0
@@ -346,12 +354,14 @@ class OptimiserSettings:
 def validate_optimiser(time_limit: object, workers: object, seed: object, weights: Mapping,
                        gap_limit: object = 0.001) -> None:
     """Validate optimiser settings; errors name the setting, the value and what is accepted."""
-    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not time_limit > 0:
-        raise ValueError(f"optimiser.time_limit_seconds: {time_limit!r} is not accepted; give a number of seconds > 0")
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) \
+            or not 0 < time_limit <= MAX_TIME_LIMIT_SECONDS:
+        raise ValueError(f"optimiser.time_limit_seconds: {time_limit!r} is not accepted; give a number of seconds > 0 "
+                         f"(at most {MAX_TIME_LIMIT_SECONDS:,.0f}, one day)")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         raise ValueError(f"optimiser.num_workers: {workers!r} is not accepted; give an integer >= 0 (0 = automatic)")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"optimiser.seed: {seed!r} is not accepted; give an integer >= 0")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"optimiser.seed: {seed!r} is not accepted; give an integer >= 0 (at most {MAX_SEED})")
     if isinstance(gap_limit, bool) or not isinstance(gap_limit, (int, float)) or not 0 <= gap_limit < 1:
         raise ValueError(
             f"optimiser.relative_gap_limit: {gap_limit!r} is not accepted; give a fraction in [0, 1), e.g. 0.001 for 0.1 %"

@@ -25,15 +25,13 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from ..domain import SOFT_TERMS, OptimiserSettings
+from ..domain import MAX_SEED, MAX_TIME_LIMIT_SECONDS, SOFT_TERMS, OptimiserSettings
 from ..errors import RotaccError
 
 ALL_PHASES = (1, 2, 3, 4, 5, 6)
 
-#: the largest seed accepted: CP-SAT takes a 32-bit signed random seed
-MAX_SEED = 2**31 - 1
-#: the longest solve accepted (one day); longer means a mistake (e.g. inf)
-MAX_TIME_LIMIT = 86_400.0
+#: the longest solve accepted (one day); longer means a mistake (e.g. inf); MAX_SEED is CP-SAT's limit
+MAX_TIME_LIMIT = MAX_TIME_LIMIT_SECONDS
 
 
 class RequestError(RotaccError, ValueError):

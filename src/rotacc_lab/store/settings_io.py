@@ -12,12 +12,23 @@ value and what is accepted; missing keys take the defaults of
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
-from ..domain import DAYS, SOFT_TERMS, OptimiserSettings, ReportingPeriod, Settings, UKNation
+from ..domain import (
+    DAYS,
+    MAX_DOCTORS_PER_DAY,
+    MAX_SEED,
+    MAX_TIME_LIMIT_SECONDS,
+    SOFT_TERMS,
+    OptimiserSettings,
+    ReportingPeriod,
+    Settings,
+    UKNation,
+)
 from ..dates import DateError, parse_date
 from ..errors import Problem
 
@@ -56,6 +67,19 @@ def _as_float(v: Any) -> float:
     return float(str(v).strip())
 
 
+def _at_most(parse: Callable[[Any], Any], limit: float, shown: str) -> Callable[[Any], Any]:
+    """``parse``, then refuse a value above ``limit`` (or not finite: inf, nan) saying ``at most shown``."""
+    def bounded(v: Any) -> Any:
+        x = parse(v)
+        if not math.isfinite(x) or x > limit:
+            raise ValueError(f"at most {shown}")
+        return x
+    return bounded
+
+
+_DOCTORS = _at_most(_as_int, MAX_DOCTORS_PER_DAY, f"{MAX_DOCTORS_PER_DAY:,} doctors a day")
+
+
 def _as_date(v: Any) -> date:
     if isinstance(v, datetime) and v.time() == datetime.min.time():
         return v.date()  # a workbook cell holding a date
@@ -65,6 +89,8 @@ def _as_date(v: Any) -> date:
 def _as_str(v: Any) -> str:
     if isinstance(v, (dict, list)):
         raise ValueError
+    if (bad := next((ch for ch in str(v) if ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f), None)) is not None:
+        raise ValueError(f"no control characters; it contains U+{ord(bad):04X}")
     return str(v)  # kept exactly: a TOML string or a workbook cell is the name as typed
 
 
@@ -76,14 +102,15 @@ def _as_nation(v: Any) -> UKNation:
 _FIXED: dict[str, tuple[Callable[[Any], Any], str]] = {
     "practice.name": (_as_str, "text"),
     "practice.uk_nation": (_as_nation, "england, wales, scotland or northern_ireland"),
-    **{f"staffing.min_doctors.{d}": (_as_int, "an integer >= 0") for d in _DAY_KEYS},
-    "staffing.duty_doctors_per_day": (_as_int, "an integer >= 0"),
-    "staffing.duty_doctors_post_bank_holiday": (_as_int, "an integer >= 0"),
+    **{f"staffing.min_doctors.{d}": (_DOCTORS, "an integer >= 0") for d in _DAY_KEYS},
+    "staffing.duty_doctors_per_day": (_DOCTORS, "an integer >= 0"),
+    "staffing.duty_doctors_post_bank_holiday": (_DOCTORS, "an integer >= 0"),
     "targets.target_working_days_per_week": (_as_decimal, "a number in (0, 5]"),
     "rota.fixed_period_weeks": (_as_int, "an integer >= 0"),
-    "optimiser.time_limit_seconds": (_as_float, "a number of seconds > 0"),
+    "optimiser.time_limit_seconds": (_at_most(_as_float, MAX_TIME_LIMIT_SECONDS,
+                                              f"{MAX_TIME_LIMIT_SECONDS:,.0f} (one day)"), "a number of seconds > 0"),
     "optimiser.num_workers": (_as_int, "an integer >= 0 (0 = automatic)"),
-    "optimiser.seed": (_as_int, "an integer >= 0"),
+    "optimiser.seed": (_at_most(_as_int, MAX_SEED, f"{MAX_SEED}"), "an integer >= 0"),
     "optimiser.relative_gap_limit": (_as_float, "a fraction in [0, 1), e.g. 0.001 for 0.1 %"),
     **{f"optimiser.weights.{s}": (_as_int, "an integer >= 0") for s in SOFT_TERMS},
 }
@@ -135,9 +162,9 @@ def parse_flat(
                 bad(key, on["day"], "the date after staffing.min_doctors_on. " + err.reason)
                 continue
             try:
-                on_dates[day] = _as_int(raw)
-            except (ValueError, TypeError):
-                bad(key, raw, "is not accepted; give an integer >= 0")
+                on_dates[day] = _DOCTORS(raw)
+            except (ValueError, TypeError) as err:
+                bad(key, raw, "is not accepted; give an integer >= 0" + (f" ({err})" if str(err) else ""))
             continue
         m = _PERIOD_RE.match(key)
         if m:

@@ -127,13 +127,50 @@ def _cell_text(v: Any) -> str:
     return str(v).strip()
 
 
-def _raw_table(source: str, header: list[Any], body: Iterable[list[Any]]) -> RawTable:
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def control_problem(text: str) -> str | None:
+    """Why ``text`` is refused when it holds a control character (NUL, a line break, ...), else ``None``."""
+    m = _CONTROL.search(text)
+    if m is None:
+        return None
+    return (f"contains the control character U+{ord(m.group()):04X} at position {m.start() + 1}; "
+            "give plain text (no NUL, tab, line break or other control characters)")
+
+
+def _raw_table(source: str, header: list[Any], body: Iterable[list[Any]],
+               problems: list[Problem] | None = None, *, ragged: bool = False) -> RawTable:
+    """The table as stripped strings; text with control characters and (``ragged``: a CSV file)
+    rows with more or fewer fields than the header are reported in ``problems``.
+
+    Rows are numbered like the validators number them: 1-based, header and blank rows excluded.
+    """
+    problems = [] if problems is None else problems
     columns = [_cell_text(h) for h in header]
+    for c in columns:
+        if (why := control_problem(c)) is not None:
+            problems.append(Problem(source, None, None, c, f"header {why}"))
     rows = []
     for values in body:
         texts = [_cell_text(v) for v in values]
         if not any(texts):
             continue
+        n = len(rows) + 1
+        if len(texts) > len(columns) and any(texts[len(columns):]):
+            extra = [t for t in texts[len(columns):] if t]
+            problems.append(Problem(source, n, None, extra[0] if len(extra) == 1 else extra,
+                                    f"has {len(texts)} fields but the header has {len(columns)}; "
+                                    "remove the extra field(s) or add a column for them to the header"))
+        elif ragged and len(texts) < len(columns):
+            missing = columns[len(texts):]
+            problems.append(Problem(source, n, None, None,
+                                    f"has {len(texts)} fields but the header has {len(columns)} (missing "
+                                    f"{', '.join(missing)}); give every field, an empty one as nothing "
+                                    "between two commas"))
+        for c, t in zip(columns, texts):
+            if t and (why := control_problem(t)) is not None:
+                problems.append(Problem(source, n, c or None, t, why))
         texts += [""] * (len(columns) - len(texts))
         rows.append({c: t for c, t in zip(columns, texts) if c})
     return RawTable(source, columns, rows)
@@ -173,7 +210,7 @@ def _read_folder(folder: Path) -> SourceData:
         if not reader:
             problems.append(Problem(path.name, None, None, None, "file is empty; it needs at least the header row"))
             continue
-        tables[name] = _raw_table(path.name, reader[0], reader[1:])
+        tables[name] = _raw_table(path.name, reader[0], reader[1:], problems, ragged=True)
     return SourceData(settings_flat, "settings.toml", {}, tables, problems)
 
 
@@ -213,7 +250,7 @@ def _read_xlsx(path: Path) -> SourceData:
                 continue
             it = wb[name].iter_rows(values_only=True)
             header = list(next(it, []) or [])
-            tables[name] = _raw_table(f"sheet {name}", header, (list(r) for r in it))
+            tables[name] = _raw_table(f"sheet {name}", header, (list(r) for r in it), problems)
     finally:
         wb.close()
     return SourceData(settings_flat, "sheet settings", settings_rows, tables, problems)
