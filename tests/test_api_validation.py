@@ -147,6 +147,10 @@ BAD_CALLS = [
     (swaps.reject_swap, ("SW-00001",), {"note": 1}, r"note: 1 is not accepted"),
     (swaps.cancel_swap, (None,), {}, r"swap_id: None is not accepted"),
     (swaps.list_swaps, (), {"status": 1}, r"status: 1 is not one of REQUESTED, APPROVED"),
+    (leave.impact, ("P01", "ANNUAL_LEAVE", "5 Jan", "2026-01-06"), {}, r"start: '5 Jan' is not a date"),
+    (leave.impact, ("P01", "ANNUAL_LEAVE", "2026-01-05", "2026-01-06"), {"half_day": "yes"},
+     r"half_day: 'yes' is not accepted; give True or False"),
+    (leave.impact_of, (7,), {}, r"leave_id: 7 is not accepted"),
     # locums
     (locums.book_locum, ("L01", "2026-02-03"), {}, r"dates: '2026-02-03' is not a list of dates"),
     (locums.book_locum, ("L01", ["2026-02-03", "3 Feb"]), {}, r"dates\[1\]: '3 Feb' is not a date"),
@@ -171,7 +175,7 @@ BAD_CALLS = [
 ]
 
 #: shells that take an actor keyword (the listing functions and requeue do not)
-NO_ACTOR = {leave.list_leave, swaps.list_swaps, notifications.list_outbox, notifications.requeue}
+NO_ACTOR = {leave.list_leave, leave.impact, leave.impact_of, swaps.list_swaps, notifications.list_outbox, notifications.requeue}
 
 
 def _label(case) -> str:

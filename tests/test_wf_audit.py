@@ -63,7 +63,8 @@ def test_every_workflow_mutation_is_audited(workspace):
     c = adj.add_shift(workspace, "P02", date(2026, 1, 19), actor="alice", today=TODAY)
     lv = leave.submit(workspace, "P02", "ANNUAL_LEAVE", date(2026, 1, 19), date(2026, 1, 20), actor="ben",
                       policy=LeavePolicy(auto_approve=False), today=TODAY)
-    leave.approve(workspace, lv.leave.leave_id, actor="alice", today=TODAY)   # deletes shift c
+    leave.approve(workspace, lv.leave.leave_id, actor="alice", today=TODAY,   # deletes shift c
+                  force=True, reason="covered by a locum")  # the day is already short: forced
     leave.cancel(workspace, lv.leave.leave_id, actor="ben")                    # rebalance alert
     auto = leave.submit(workspace, "P01", "STUDY_LEAVE", date(2026, 1, 5), date(2026, 1, 5), actor="ada",
                         policy=LeavePolicy(enforce_minimum_staffing=False), today=TODAY)  # conflict alert

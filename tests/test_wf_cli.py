@@ -119,3 +119,32 @@ def test_outbox_send_command(workspace, monkeypatch):
     assert msg["message_id"] in r.output
     r = run("outbox", "requeue", workspace.path, msg["message_id"])
     assert r.exit_code == 2 and "only FAILED messages can be requeued" in r.output
+
+
+def test_leave_impact_preview_and_a_forced_approval_below_the_floor(workspace):
+    """Issue 20 item 1: the impact is shown before and on approval; the floor needs --force and a reason."""
+    from rotacc_lab.workflows.adjustments import history
+
+    version = workspace.data_version()
+    r = run("leave", "impact", workspace.path, "P02", "ANNUAL_LEAVE", "2026-01-05", "2026-01-06")
+    assert r.exit_code == 0, r.output
+    assert "1 shift(s) removed" in r.output
+    assert "Mon 05 Jan 2026: 2 -> 1 doctor(s), minimum 2, floor 2 (below the 66 % floor)" in r.output
+    assert "a rebalance would need 1 more doctor-day(s)" in r.output
+    assert "approval needs --force with a --reason" in r.output
+    assert workspace.data_version() == version  # a preview writes nothing
+    r = run("leave", "submit", workspace.path, "P02", "annual_leave", "2026-01-05", "2026-01-06", "--id", "F1")
+    assert r.exit_code == 0 and "leave F1: PENDING" in r.output
+    r = run("leave", "impact", workspace.path, "F1")
+    assert r.exit_code == 0 and "leave F1 of P02" in r.output and "below the 66 % floor" in r.output
+    r = run("leave", "approve", workspace.path, "F1")
+    assert r.exit_code == 2 and "would take 1 day(s) below the 66 % staffing floor" in r.output
+    assert "approve with --force and a --reason" in r.output
+    r = run("leave", "approve", workspace.path, "F1", "--force")
+    assert r.exit_code == 2 and "--force needs a reason" in r.output
+    r = run("leave", "approve", workspace.path, "F1", "--force", "--reason", "locum booked", "--actor", "alice")
+    assert r.exit_code == 0 and "leave F1: APPROVED" in r.output and "2 -> 1 doctor(s)" in r.output
+    steps = history(workspace, "leave", "F1")
+    assert steps[-1]["action"] == "approved" and "approved below the staffing floor: locum booked" in str(steps[-1])
+    r = run("leave", "impact", workspace.path, "P01", "ANNUAL_LEAVE", "2026-01-06", "5 Jan")
+    assert r.exit_code == 2 and "end: '5 Jan' is not a date" in r.output

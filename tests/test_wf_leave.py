@@ -26,8 +26,17 @@ def test_staffing_failure_routes_to_review_then_manual_approval_removes_shift(wo
     assert out.leave.status is LeaveStatus.PENDING
     assert out.decision.reasons == ["2026-01-05 would have 1 doctor(s), below the minimum of 2"]
     assert 2 in shift_ids(workspace, "P02")
-    res = wf.approve(workspace, out.leave.leave_id, actor="alice", today=TODAY)
+    # the day would fall below the 66 % floor (ceil(0.66 x 2) = 2): refused, nothing written, unless forced
+    version = workspace.data_version()
+    with pytest.raises(wf.FloorBreached, match=r"Mon 05 Jan 2026: 2 -> 1 doctor\(s\), minimum 2, floor 2"):
+        wf.approve(workspace, out.leave.leave_id, actor="alice", today=TODAY)
+    assert workspace.data_version() == version and 2 in shift_ids(workspace, "P02")
+    with pytest.raises(WorkflowError, match="--force needs a reason"):
+        wf.approve(workspace, out.leave.leave_id, actor="alice", today=TODAY, force=True)
+    res = wf.approve(workspace, out.leave.leave_id, actor="alice", today=TODAY, force=True,
+                     reason="locum booked for the Monday")
     assert res.leave.status is LeaveStatus.APPROVED and [s.shift_id for s in res.removed] == [2]
+    assert [d.day for d in res.impact.below_floor] == [date(2026, 1, 5)] and res.impact.rebalance_shifts == 1
     assert res.rebalance == (date(2026, 1, 5), date(2026, 1, 6))
     assert 2 not in shift_ids(workspace, "P02")
     kinds = [a["kind"] for a in workspace.list_alerts()]
@@ -138,3 +147,15 @@ def test_concurrent_requests_from_two_processes_never_overbook(workspace):
     assert outcomes == ["ok", "quota"]
     pending = wf.list_leave(workspace, "P01", "PENDING")
     assert len(pending) == 1
+
+
+def test_auto_approval_is_held_when_the_floor_would_break(workspace):
+    """Issue 20 item 1: a policy that does not enforce the minimum still never auto-approves below the floor."""
+    out = wf.submit(workspace, "P02", "ANNUAL_LEAVE", date(2026, 1, 5), date(2026, 1, 5), actor="ben",
+                    policy=LeavePolicy(enforce_minimum_staffing=False), today=TODAY)
+    assert out.leave.status is LeaveStatus.PENDING and not out.decision.auto_approve
+    assert [f.rule for f in out.decision.failures] == ["staffing_floor"]
+    assert "below the 66 % staffing floor" in out.decision.reasons[0]
+    assert 2 in shift_ids(workspace, "P02")
+    preview = wf.impact_of(workspace, out.leave.leave_id)
+    assert [(d.before, d.after, d.minimum, d.floor) for d in preview.days] == [(2, 1, 2, 2)]

@@ -93,14 +93,53 @@ def register(app: typer.Typer) -> None:
     @leave_app.command("approve")
     def leave_approve(workspace: Path = WS_ARG, leave_id: str = typer.Argument(...),
                       note: Optional[str] = typer.Option(None, "--note"), actor: str = ACTOR,
-                      today: Optional[str] = TODAY) -> None:
-        """Approve a PENDING request (removes the clinician's unpinned shifts in the range)."""
+                      today: Optional[str] = TODAY,
+                      force: bool = typer.Option(False, "--force",
+                                                 help="approve even if a day falls below the 66 % staffing floor"),
+                      reason: Optional[str] = typer.Option(None, "--reason",
+                                                           help="why (required with --force; kept in the audit trail)")) -> None:
+        """Approve a PENDING request (removes the clinician's unpinned shifts in the range).
+
+        Shows the impact on staffing; refuses when a day would fall below the 66 % floor
+        unless --force with a --reason."""
         from ..workflows import leave
 
         t = _date(today, "--today")
-        out = _run(lambda: leave.approve(_open(workspace), leave_id, actor=actor, note=note, today=t))
+        out = _run(lambda: leave.approve(_open(workspace), leave_id, actor=actor, note=note, today=t,
+                                         force=force, reason=reason))
         typer.echo(f"leave {leave_id}: APPROVED")
+        if out.impact is not None:
+            for line in out.impact.lines()[1:]:
+                typer.echo(f"  {line.strip()}")
         _echo_effects(out)
+
+    @leave_app.command("impact")
+    def leave_impact(
+        workspace: Path = WS_ARG,
+        clinician_or_leave: str = typer.Argument(..., help="a clinician id (then TYPE START END) or a leave id"),
+        leave_type: Optional[str] = typer.Argument(None, help="ANNUAL_LEAVE, STUDY_LEAVE, ..."),
+        start: Optional[str] = typer.Argument(None, help="first day, YYYY-MM-DD"),
+        end: Optional[str] = typer.Argument(None, help="last day, YYYY-MM-DD"),
+        half_day: bool = typer.Option(False, "--half-day", help="a half day (start must equal end)"),
+    ) -> None:
+        """Preview what approving leave would do to staffing (nothing is written).
+
+        Either an existing request (`leave impact WS LV-00003`) or one not yet submitted
+        (`leave impact WS P01 ANNUAL_LEAVE 2026-05-11 2026-05-15`): the shifts removed, the days
+        that would fall below the minimum or the 66 % floor, and what a rebalance would need."""
+        from ..workflows import leave
+
+        if leave_type is None:
+            out = _run(lambda: leave.impact_of(_open(workspace), clinician_or_leave))
+        else:
+            if start is None or end is None:
+                raise _fail(ValueError("leave impact: give TYPE START END after the clinician id, or only a leave id"))
+            s, e = _date(start, "start"), _date(end, "end")
+            out = _run(lambda: leave.impact(_open(workspace), clinician_or_leave, leave_type, s, e, half_day=half_day))
+        for line in out.lines():
+            typer.echo(line)
+        if out.below_floor:
+            typer.echo(f"{len(out.below_floor)} day(s) below the 66 % floor: approval needs --force with a --reason")
 
     @leave_app.command("reject")
     def leave_reject(workspace: Path = WS_ARG, leave_id: str = typer.Argument(...),

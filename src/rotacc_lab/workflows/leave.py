@@ -45,7 +45,7 @@ from ..store.rows import leave_row  # noqa: F401 - re-exported: the audit record
 from ..store.workspace import Workspace
 from .adjustments import WorkflowError, clinician_arg, is_live, require_actor, require_clinician
 from .notifications import with_notifications
-from .policy import LeavePolicy, LeaveRequest, PolicyDecision, evaluate
+from .policy import LeavePolicy, LeaveRequest, PolicyDecision, RuleFailure, evaluate
 
 #: longest single request accepted (calendar days)
 MAX_REQUEST_DAYS = 366
@@ -70,6 +70,8 @@ class LeaveOutcome:
     #: dates that need rebalancing (shifts removed / clinician available again), or None
     rebalance: tuple[date, date] | None = None
     notifications: tuple[str, ...] = ()
+    #: the staffing impact of an approval (None when the request stayed PENDING or was not approved)
+    impact: "LeaveImpact | None" = None
 
 
 def _find(snap: PracticeSnapshot, leave_id: str) -> Leave:
@@ -123,6 +125,135 @@ def _validate(snap: PracticeSnapshot, lv: Leave) -> None:
             )
 
 
+class FloorBreached(WorkflowError):
+    """Approving the leave would take a day below the 66 % staffing floor (``--force`` with a reason overrides)."""
+
+
+@dataclass(frozen=True)
+class DayImpact:
+    """One working day of a leave request: doctors counted toward the minimum before and after approval."""
+
+    day: date
+    before: int
+    after: int
+    minimum: int
+    floor: int
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.after < self.minimum
+
+    @property
+    def below_floor(self) -> bool:
+        return self.after < self.floor
+
+    @property
+    def made_worse(self) -> bool:
+        return self.after < self.before
+
+    def sentence(self) -> str:
+        where = "below the 66 % floor" if self.below_floor else "below the minimum" if self.below_minimum else "at or above the minimum"
+        return (f"{self.day:%a %d %b %Y}: {self.before} -> {self.after} doctor(s), minimum {self.minimum}, "
+                f"floor {self.floor} ({where})")
+
+
+@dataclass(frozen=True)
+class LeaveImpact:
+    """What approving a leave request would do to the rota (computed, nothing written).
+
+    ``days``: every working day of the range on which the clinician has a shift that
+    would go; ``removed``/``shortened``/``kept_pinned``: the clinician's shifts;
+    ``rebalance_shifts``: doctors to add so every such day is back at its minimum.
+    """
+
+    leave: Leave
+    days: tuple[DayImpact, ...]
+    removed: tuple[Shift, ...]
+    shortened: tuple[Shift, ...]
+    kept_pinned: tuple[Shift, ...]
+
+    @property
+    def below_minimum(self) -> tuple[DayImpact, ...]:
+        return tuple(d for d in self.days if d.below_minimum and d.made_worse)
+
+    @property
+    def below_floor(self) -> tuple[DayImpact, ...]:
+        return tuple(d for d in self.days if d.below_floor and d.made_worse)
+
+    @property
+    def rebalance_shifts(self) -> int:
+        return sum(max(0, d.minimum - d.after) for d in self.days if d.made_worse)
+
+    def lines(self) -> list[str]:
+        lv = self.leave
+        out = [f"leave {lv.leave_id} of {lv.clinician_id} ({lv.leave_type.value}, {lv.start_date} to {lv.end_date}, "
+               f"{lv.duration.value}): {len(self.removed)} shift(s) removed, {len(self.shortened)} shortened, "
+               f"{len(self.kept_pinned)} pinned kept"]
+        if not self.below_minimum:
+            out.append("no day falls below its minimum")
+        for d in self.below_minimum:
+            out.append("  " + d.sentence())
+        if self.rebalance_shifts:
+            out.append(f"a rebalance would need {self.rebalance_shifts} more doctor-day(s) in the range to restore the minimum")
+        return out
+
+
+def leave_impact(snap: PracticeSnapshot, lv: Leave) -> LeaveImpact:
+    """The effect on staffing of approving ``lv`` (pure; the approval's own shift rule: unpinned live
+    shifts in the range go, a HALF day shortens a FULL shift and the doctor still counts, pinned stay)."""
+    from ..calendar import working_days
+    from ..staffing import staffing_floor
+
+    removed, shortened, pinned = _affected_shifts(snap, lv)
+    gone_days = {s.date for s in removed}
+    present: dict[date, set[str]] = {}
+    for s in snap.shifts:
+        if lv.start_date <= s.date <= lv.end_date and is_live(s) and s.shift_type.counts_toward_minimum:
+            present.setdefault(s.date, set()).add(s.clinician_id)
+    days = []
+    for d in working_days(lv.start_date, lv.end_date, snap.bank_holidays):
+        if d not in gone_days:
+            continue
+        who = present.get(d, set())
+        still = any(s.date == d for s in shortened + pinned)  # the doctor keeps a counted shift that day
+        before = len(who)
+        after = before if still else len(who - {lv.clinician_id})
+        minimum = int(snap.settings.min_doctors_for(d))
+        days.append(DayImpact(d, before, after, minimum, staffing_floor(minimum)))
+    return LeaveImpact(lv, tuple(days), tuple(removed), tuple(shortened), tuple(pinned))
+
+
+def _affected_shifts(snap: PracticeSnapshot, lv: Leave) -> tuple[list[Shift], list[Shift], list[Shift]]:
+    removed, shortened, pinned = [], [], []
+    for s in snap.shifts_by_clinician.get(lv.clinician_id, ()):
+        if not (is_live(s) and lv.covers(s.date)):
+            continue
+        if s.is_pinned:
+            pinned.append(s)
+        elif lv.duration is Duration.HALF and s.duration is Duration.FULL:
+            shortened.append(s)
+        else:
+            removed.append(s)
+    return removed, shortened, pinned
+
+
+def plan_impact(snap: PracticeSnapshot, clinician_id: str, leave_type: LeaveType | str, start: date, end: date,
+                *, half_day: bool = False) -> LeaveImpact:
+    """The impact of a request that is not submitted (``leave impact``): validated like a submission."""
+    ltype = LeaveType.parse(leave_type, "leave_type")
+    lv = Leave("(preview)", clinician_id, ltype, start, end, LeaveStatus.PENDING,
+               Duration.HALF if half_day else Duration.FULL)
+    _validate(snap, lv)
+    return leave_impact(snap, lv)
+
+
+def _floor_message(impact: LeaveImpact) -> str:
+    days = "; ".join(d.sentence() for d in impact.below_floor[:5])
+    more = f" and {len(impact.below_floor) - 5} more day(s)" if len(impact.below_floor) > 5 else ""
+    return (f"leave {impact.leave.leave_id} would take {len(impact.below_floor)} day(s) below the 66 % staffing floor: "
+            f"{days}{more}")
+
+
 def plan_submit(snap: PracticeSnapshot, request: Leave, *, actor: str, policy: LeavePolicy,
                 today: date | None = None) -> ChangeSet:
     """Validate and quota-check ``request`` (PENDING); approve it at once when the policy allows.
@@ -139,6 +270,10 @@ def plan_submit(snap: PracticeSnapshot, request: Leave, *, actor: str, policy: L
     decision = evaluate(policy, snap_with, LeaveRequest(request.clinician_id, request.leave_type, request.start_date,
                                                        request.end_date, request.duration is Duration.HALF),
                         exclude_leave_id=request.leave_id)
+    if decision.auto_approve:
+        impact = leave_impact(snap_with, request)
+        if impact.below_floor:
+            decision = PolicyDecision(False, decision.failures + (RuleFailure("staffing_floor", _floor_message(impact)),))
     if not decision.auto_approve:
         return submitted.with_(info={"decision": decision})
     approval = plan_approve(snap_with, request.leave_id, actor=actor,
@@ -149,7 +284,8 @@ def plan_submit(snap: PracticeSnapshot, request: Leave, *, actor: str, policy: L
 
 
 def plan_approve(snap: PracticeSnapshot, leave_id: str, *, actor: str, note: str | None = None,
-                 today: date | None = None, requote: bool = True) -> ChangeSet:
+                 today: date | None = None, requote: bool = True, force: bool = False,
+                 reason: str | None = None) -> ChangeSet:
     """Approve a PENDING request: unpinned live shifts in its range go (a HALF day shortens a FULL shift).
 
     Pinned shifts are kept with a ``leave_conflict`` alert each; a ``rebalance_needed``
@@ -160,17 +296,16 @@ def plan_approve(snap: PracticeSnapshot, leave_id: str, *, actor: str, note: str
         raise WorkflowError(f"leave {leave_id} is {lv.status.value}; only PENDING leave can be approved")
     if requote:
         check_quota(snap, lv)
-    removed, shortened, conflicts, updates = [], [], [], []
-    for s in snap.shifts_by_clinician.get(lv.clinician_id, ()):
-        if not (is_live(s) and lv.covers(s.date)):
-            continue
-        if s.is_pinned:
-            conflicts.append(s)
-        elif lv.duration is Duration.HALF and s.duration is Duration.FULL:
-            updates.append((s, replace(s, duration=Duration.HALF)))
-            shortened.append(s)
-        else:
-            removed.append(s)
+    impact = leave_impact(snap, lv)
+    if impact.below_floor:
+        if not force:
+            raise FloorBreached(_floor_message(impact) + "; approve with --force and a --reason to override "
+                                "(recorded in the audit trail)")
+        if not (reason and reason.strip()):
+            raise WorkflowError("reason: --force needs a reason (recorded in the audit trail)")
+        note = f"{note + '; ' if note else ''}approved below the staffing floor: {reason.strip()}"
+    removed, shortened, conflicts = list(impact.removed), list(impact.shortened), list(impact.kept_pinned)
+    updates = [(s, replace(s, duration=Duration.HALF)) for s in shortened]
     alerts = [
         Alert("leave_conflict",
               f"pinned {s.shift_type.value} shift {s.shift_id} of {s.clinician_id} on {s.date} was kept "
@@ -185,12 +320,12 @@ def plan_approve(snap: PracticeSnapshot, leave_id: str, *, actor: str, note: str
                             f"leave {lv.leave_id} approved: {len(removed)} shift(s) removed and "
                             f"{len(shortened)} shortened for {lv.clinician_id}; rebalance "
                             f"{lv.start_date} to {lv.end_date}", lv.start_date, lv.clinician_id, "info"))
-    reason = (f"leave {lv.leave_id} ({lv.leave_type.value}, {lv.start_date} to {lv.end_date}) approved")
+    reason_text = f"leave {lv.leave_id} ({lv.leave_type.value}, {lv.start_date} to {lv.end_date}) approved"
     rows = (_status_change(lv, LeaveStatus.APPROVED, note or f"approved by {actor}"),) + shift_rows(
         updates=updates, deletes=removed)
-    cs = ChangeSet(reason, rows, tuple(alerts),
+    cs = ChangeSet(reason_text, rows, tuple(alerts),
                    info={"removed": tuple(removed), "shortened": tuple(shortened), "conflicts": tuple(conflicts),
-                         "rebalance": rebalance})
+                         "rebalance": rebalance, "impact": impact})
     return with_notifications(cs, snap, today)
 
 
@@ -226,7 +361,7 @@ def _outcome(done: Committed) -> LeaveOutcome:
     info = done.info
     row = [r for r in cs.rows if r.entity == "leave"][-1]
     return LeaveOutcome(row.after, info.get("decision"), info.get("removed", ()), info.get("shortened", ()),
-                        info.get("conflicts", ()), info.get("rebalance"), done.message_ids)
+                        info.get("conflicts", ()), info.get("rebalance"), done.message_ids, info.get("impact"))
 
 
 def submit(
@@ -270,15 +405,37 @@ def submit(
 
 
 def approve(ws: Workspace, leave_id: str, *, actor: str, note: str | None = None,
-            today: date | None = None) -> LeaveOutcome:
-    """Approve a PENDING request (quota re-checked against the current balance)."""
+            today: date | None = None, force: bool = False, reason: str | None = None) -> LeaveOutcome:
+    """Approve a PENDING request (quota re-checked against the current balance).
+
+    Refused with :class:`FloorBreached` when a day would fall below the 66 % staffing
+    floor, unless ``force`` with a ``reason`` (written into the audit note of the approval).
+    """
     actor = require_actor(actor)
     leave_id = text_arg(leave_id, "leave_id", LEAVE_ID_HINT)
     today = optional_date_arg(today, "today")
+    force = bool_arg(force, "force")
+    reason = optional_text_arg(reason, "reason", "give a short reason in words")
     with _SERIAL:
-        done = commit(ws, lambda snap: plan_approve(snap, leave_id, actor=actor, note=note, today=today),
+        done = commit(ws, lambda snap: plan_approve(snap, leave_id, actor=actor, note=note, today=today,
+                                                    force=force, reason=reason),
                       actor=actor, scope=Scope.around(leave_ids=[leave_id]))
     return _outcome(done)
+
+
+def impact(ws: Workspace, clinician_id: str, leave_type: LeaveType | str, start: date | str, end: date | str, *,
+           half_day: bool = False) -> LeaveImpact:
+    """Preview of a request's impact on staffing without submitting it (nothing written)."""
+    start, end = date_arg(start, "start"), date_arg(end, "end")
+    if end < start:
+        raise WorkflowError(f"end: {end} is before start {start}; give an end on or after the start")
+    return plan_impact(ws.load_snapshot(), clinician_id, leave_type, start, end, half_day=bool_arg(half_day, "half_day"))
+
+
+def impact_of(ws: Workspace, leave_id: str) -> LeaveImpact:
+    """The impact of approving the existing request ``leave_id`` (nothing written)."""
+    snap = ws.load_snapshot()
+    return leave_impact(snap, _find(snap, text_arg(leave_id, "leave_id", LEAVE_ID_HINT)))
 
 
 def reject(ws: Workspace, leave_id: str, *, actor: str, reason: str | None = None) -> LeaveOutcome:
