@@ -108,7 +108,8 @@ def main() -> None:
         bench("leave submit (pending)", lambda i: ids.append(leave.submit(
             ws, cids[i], "STUDY_LEAVE", date(2026, 11, 2) + timedelta(7 * i), date(2026, 11, 3) + timedelta(7 * i),
             actor="bench", policy=no_auto).leave.leave_id))
-        bench("leave approve (removes shifts)", lambda i: leave.approve(ws, ids[i], actor="bench", today=today))
+        bench("leave approve (removes shifts)", lambda i: leave.approve(ws, ids[i], actor="bench", today=today,
+                                                                       force=True, reason="benchmark"))
         bench("locum book (2 dates)", lambda i: book_locum(
             ws, cids[-1 - i], [date(2027, 1, 4) + timedelta(7 * i), date(2027, 1, 5) + timedelta(7 * i)],
             actor="bench", today=today))
