@@ -89,6 +89,9 @@ def test_trailing_empty_fields_and_blank_rows_are_still_fine(tmp_path):
      "give an integer >= 0 (at most 1,000 doctors a day) (value 1000000000000)"),
     ("[staffing.min_doctors]", "[staffing.min_doctors_on]\n2026-01-05 = 1000000000000\n\n[staffing.min_doctors]",
      "staffing.min_doctors_on.2026-01-05", "give an integer >= 0 (at most 1,000 doctors a day) (value 1000000000000)"),
+    ("num_workers = 1", "num_workers = 100000", "optimiser.num_workers",
+     "give an integer >= 0 (0 = automatic) (at most 64) (value 100000)"),
+    ("S2 = 120", f"S2 = {10**20}", "optimiser.weights.S2", f"give an integer >= 0 (at most 1,000,000,000) (value {10**20})"),
 ])
 def test_absurd_settings_are_refused(tmp_path, old, new, column, accepted):
     assert old in SETTINGS

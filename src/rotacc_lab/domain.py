@@ -335,6 +335,10 @@ MAX_SEED = 2**31 - 1
 MAX_TIME_LIMIT_SECONDS = 86_400.0
 #: the most doctors a day's minimum or duty count may ask for: more than any practice has
 MAX_DOCTORS_PER_DAY = 1_000
+#: the most CP-SAT workers accepted
+MAX_WORKERS = 64
+#: the largest objective weight accepted (larger ones overflow the solver's objective)
+MAX_WEIGHT = 10**9
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from ..domain import MAX_SEED, MAX_TIME_LIMIT_SECONDS, SOFT_TERMS, OptimiserSettings
+from ..domain import MAX_SEED, MAX_TIME_LIMIT_SECONDS, MAX_WEIGHT, MAX_WORKERS, SOFT_TERMS, OptimiserSettings
 from ..errors import RotaccError
 
 ALL_PHASES = (1, 2, 3, 4, 5, 6)
@@ -54,7 +54,8 @@ def parse_seed(value: object, name: str = "seed") -> int:
 
 def parse_workers(value: object, name: str = "workers") -> int:
     """CP-SAT workers: 0 (CP-SAT chooses), 1 (reproducible) or more, at most 64."""
-    return _int(value, name, 0, 64, "an integer >= 0 (at most 64; 0 = CP-SAT chooses, 1 = reproducible)")
+    return _int(value, name, 0, MAX_WORKERS,
+                f"an integer >= 0 (at most {MAX_WORKERS}; 0 = CP-SAT chooses, 1 = reproducible)")
 
 
 def _int(value: object, name: str, lo: int, hi: int, what: str) -> int:
@@ -93,10 +94,6 @@ def parse_phases(value: object, name: str = "phases") -> tuple[int, ...]:
     if not out:
         raise RequestError(f"{name}: empty (no phase given); give phase numbers from 1..6, e.g. 1,2,3,4,5,6")
     return tuple(sorted(out))
-
-
-#: the largest objective weight accepted
-MAX_WEIGHT = 10**9
 
 
 def parse_weight(term: str, value: object, name: str = "weights") -> int:

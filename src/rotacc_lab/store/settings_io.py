@@ -23,6 +23,8 @@ from ..domain import (
     MAX_DOCTORS_PER_DAY,
     MAX_SEED,
     MAX_TIME_LIMIT_SECONDS,
+    MAX_WEIGHT,
+    MAX_WORKERS,
     SOFT_TERMS,
     OptimiserSettings,
     ReportingPeriod,
@@ -109,10 +111,11 @@ _FIXED: dict[str, tuple[Callable[[Any], Any], str]] = {
     "rota.fixed_period_weeks": (_as_int, "an integer >= 0"),
     "optimiser.time_limit_seconds": (_at_most(_as_float, MAX_TIME_LIMIT_SECONDS,
                                               f"{MAX_TIME_LIMIT_SECONDS:,.0f} (one day)"), "a number of seconds > 0"),
-    "optimiser.num_workers": (_as_int, "an integer >= 0 (0 = automatic)"),
+    "optimiser.num_workers": (_at_most(_as_int, MAX_WORKERS, f"{MAX_WORKERS}"), "an integer >= 0 (0 = automatic)"),
     "optimiser.seed": (_at_most(_as_int, MAX_SEED, f"{MAX_SEED}"), "an integer >= 0"),
     "optimiser.relative_gap_limit": (_as_float, "a fraction in [0, 1), e.g. 0.001 for 0.1 %"),
-    **{f"optimiser.weights.{s}": (_as_int, "an integer >= 0") for s in SOFT_TERMS},
+    **{f"optimiser.weights.{s}": (_at_most(_as_int, MAX_WEIGHT, f"{MAX_WEIGHT:,}"), "an integer >= 0")
+       for s in SOFT_TERMS},
 }
 # the period name is everything between the prefix and the last dot, so a name may hold dots
 _PERIOD_RE = re.compile(r"^reporting_periods\.(?P<name>.+)\.(?P<field>start|end)$", re.S)
