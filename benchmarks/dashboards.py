@@ -127,7 +127,7 @@ def main() -> None:
             for spec in DASHBOARDS.values():
                 n_charts = sum(1 for s in spec.sections if s.key != "alerts")
                 times = []
-                url = f"{base}/voila/render/{spec.notebook}"
+                url = base.url(f"/voila/render/{spec.notebook}")
                 for _ in tqdm(range(visits), desc=f"{mode} {spec.key}", unit="load", leave=False):
                     if preheat:
                         time.sleep(10)  # let Voila refill its pool, as between two users' visits

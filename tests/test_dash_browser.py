@@ -59,7 +59,8 @@ def browser():
 
 
 def _url(base: str, key: str) -> str:
-    return f"{base}/voila/render/{DASHBOARDS[key].notebook}"
+    """The dashboard's URL with the server's token (``base`` is a ServedBase)."""
+    return base.url(f"/voila/render/{DASHBOARDS[key].notebook}")
 
 
 def wait_rendered(page, key: str, timeout: float | None = None) -> None:
@@ -124,7 +125,8 @@ def test_csv_download_delivers_the_table(server, browser):
         page.close()
 
 
-def test_a_missing_workspace_shows_a_message_not_a_traceback(server, browser, tmp_path: Path):
+def test_a_workspace_not_served_is_refused_with_a_message_not_a_traceback(server, browser, tmp_path: Path):
+    """The server was given demo_ws only: any other path typed in the Workspace box is refused."""
     page = new_page(browser)
     try:
         page.goto(_url(server, "fairness"))
@@ -134,9 +136,9 @@ def test_a_missing_workspace_shows_a_message_not_a_traceback(server, browser, tm
         box.press("Enter")
         banner = page.locator(ERROR_BANNER)
         banner.wait_for()
-        assert "nowhere.duckdb does not exist" in banner.inner_text()
+        assert f"Workspace {tmp_path / 'nowhere.duckdb'} is not served by this dashboard server" in banner.inner_text()
         assert "Traceback" not in page.inner_text("body")
-        screenshot(page, "fairness-missing-workspace")
+        screenshot(page, "fairness-workspace-not-served")
     finally:
         page.close()
 
@@ -222,9 +224,11 @@ def test_cli_serves_every_dashboard_and_stops_on_ctrl_c(demo_ws: Path):
         header = proc.stdout.readline()
         assert header.startswith("Voila is serving 4 dashboards on http://127.0.0.1:"), header
         urls = [proc.stdout.readline().split()[-1] for _ in DASHBOARDS]
-        assert [u.rsplit("/", 1)[-1] for u in urls] == [s.notebook for s in DASHBOARDS.values()]
+        assert [u.rsplit("/", 1)[-1].split("?")[0] for u in urls] == [s.notebook for s in DASHBOARDS.values()]
+        token = urls[0].split("?token=")[1]
+        assert len(token) >= 32 and all(u.endswith(f"?token={token}") for u in urls)
         base = urls[0].split("/voila/")[0]
-        with urllib.request.urlopen(base + "/", timeout=10) as response:
+        with urllib.request.urlopen(f"{base}/?token={token}", timeout=10) as response:
             assert response.status == 200
         os.kill(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=30) == 0

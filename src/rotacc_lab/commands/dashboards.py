@@ -7,6 +7,14 @@ workspace is passed to the dashboards' kernels through ``ROTACC_WORKSPACE``.
 dashboard reports "workspace busy, retrying…" after a second instead of after
 the store's default of 10 s while a notebook or the CLI writes.
 
+Only whom the dashboards are meant for can read them: requests whose ``Host``
+header is not a loopback name (localhost, 127.0.0.1, ::1) are refused with 403
+(Jupyter server's own check, switched on through Voila's ``tornado_settings``),
+every page needs the server's token (printed in the URLs, kept out of the
+command line: Voila reads it from ``JUPYTER_TOKEN``), and the Workspace box opens
+only the workspaces given on the command line or inside ``--workspace-dir``
+(:mod:`rotacc_lab.ui.access`).
+
 Ctrl-C stops the server cleanly: the whole process group (Voila and the
 kernels it started) gets SIGTERM, then SIGKILL if it lingers.
 
@@ -17,6 +25,7 @@ kernels it started) gets SIGTERM, then SIGKILL if it lingers.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -63,10 +72,28 @@ def dashboard_notebooks(folder: Path | None = None) -> list[str]:
     return known + [name for name in present if name not in known]
 
 
-def dashboard_urls(base_url: str, folder: Path | None = None) -> dict[str, str]:
-    """``{notebook: url}`` for every dashboard served at ``base_url``."""
+def dashboard_urls(base_url: str, folder: Path | None = None, token: str | None = None) -> dict[str, str]:
+    """``{notebook: url}`` for every dashboard served at ``base_url`` (with ``?token=`` when given)."""
     base = base_url.rstrip("/")
-    return {name: f"{base}/voila/render/{name}" for name in dashboard_notebooks(folder)}
+    token = token if token is not None else getattr(base_url, "token", None)
+    query = f"?token={token}" if token else ""
+    return {name: f"{base}/voila/render/{name}{query}" for name in dashboard_notebooks(folder)}
+
+
+class ServedBase(str):
+    """The base URL of a running server (a ``str``), with its ``token`` and :meth:`url`."""
+
+    token: str
+
+    def __new__(cls, base: str, token: str) -> "ServedBase":
+        self = super().__new__(cls, base)
+        self.token = token
+        return self
+
+    def url(self, path: str = "/") -> str:
+        """``base + path`` with the token as a query parameter."""
+        sep = "&" if "?" in path else "?"
+        return f"{self}{path}{sep}token={self.token}"
 
 
 def free_port() -> int:
@@ -127,6 +154,12 @@ def voila_command(
         f"--port={port}",
         f"--Voila.ip={HOST}",
         "--Voila.port_retries=0",
+        # refuse requests whose Host is not a loopback name (DNS rebinding): Jupyter server's
+        # check_host, which Voila switches off unless its tornado settings turn it back on
+        # (a dict literal: the key=value form would give the string "False", which is true)
+        "--Voila.tornado_settings={'allow_remote_access': False, 'local_hostnames': ['localhost']}",
+        # a token on every request; Voila takes it from $JUPYTER_TOKEN (see server_env)
+        "--Voila.auto_token=True",
         "--show_tracebacks=False",
         "--theme=light",
         *cull,
@@ -135,11 +168,27 @@ def voila_command(
     ]
 
 
-def server_env(workspace: str | os.PathLike | None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment of the Voila process (and so of every dashboard kernel)."""
+def server_env(
+    workspace: str | os.PathLike | None,
+    extra: Mapping[str, str] | None = None,
+    *,
+    token: str | None = None,
+    workspace_dir: str | os.PathLike | None = None,
+) -> dict[str, str]:
+    """The environment of the Voila process (and so of every dashboard kernel).
+
+    It carries the token (``JUPYTER_TOKEN``) and the workspaces the dashboards may
+    open (:class:`rotacc_lab.ui.access.WorkspacePolicy`: ``workspace`` and the
+    ``*.duckdb`` files in ``workspace_dir``).
+    """
+    from ..ui.access import WorkspacePolicy
+
     env = dict(os.environ)
     if workspace is not None:
         env["ROTACC_WORKSPACE"] = str(Path(workspace).expanduser().resolve())
+    env.update(WorkspacePolicy.serving([workspace] if workspace is not None else [], workspace_dir).to_env())
+    if token is not None:
+        env["JUPYTER_TOKEN"] = token
     env.setdefault("ROTACC_BUSY_TIMEOUT", "1")
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra or {})
@@ -233,18 +282,25 @@ def voila_server(
     ready_timeout: float = 90.0,
     preheat: bool = False,
     cull_idle_seconds: int = CULL_IDLE_SECONDS,
-) -> Iterator[str]:
+    token: str | None = None,
+    workspace_dir: str | os.PathLike | None = None,
+) -> Iterator[ServedBase]:
     """Run Voila on ``folder`` (default :func:`dashboards_dir`) and yield its base URL.
 
     The server is bound to 127.0.0.1, in its own process group, and stopped
     (group and kernels) when the block exits, also on an exception or Ctrl-C.
     ``log`` receives Voila's output (a path or an open file; default: a
-    temporary file that is removed afterwards).
+    temporary file that is removed afterwards). Every request needs ``token``
+    (default: a fresh random one); the yielded :class:`ServedBase` carries it.
+    The dashboards open only ``workspace`` and the workspaces in ``workspace_dir``.
     """
     folder = folder or dashboards_dir()
     port = check_port(port)
     if workspace is not None and not Path(workspace).expanduser().is_file():
         raise RotaccError(f"--workspace: {workspace} does not exist; give the path of a .duckdb workspace")
+    if workspace_dir is not None and not Path(workspace_dir).expanduser().is_dir():
+        raise RotaccError(f"--workspace-dir: {workspace_dir} is not a folder; give the folder holding the workspaces")
+    token = token or secrets.token_hex(24)
     own_log = log is None
     log_path = Path(tempfile.mkstemp(prefix="rotacc-voila-", suffix=".log")[1]) if own_log else None
     if isinstance(log, Path):
@@ -253,15 +309,15 @@ def voila_server(
     proc = subprocess.Popen(
         voila_command(folder, port, preheat, cull_idle_seconds),
         cwd=folder,
-        env=server_env(workspace, env),
+        env=server_env(workspace, env, token=token, workspace_dir=workspace_dir),
         stdin=subprocess.DEVNULL,
         stdout=sink,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    base = f"http://{HOST}:{port}"
+    base = ServedBase(f"http://{HOST}:{port}", token)
     try:
-        wait_until_ready(base + "/", proc, ready_timeout, log_path)
+        wait_until_ready(base.url("/"), proc, ready_timeout, log_path)
         yield base
     finally:
         stop_process_group(proc)
@@ -277,6 +333,7 @@ def serve_dashboards(
     open_browser: bool = False,
     *,
     preheat: bool = True,
+    workspace_dir: str | os.PathLike | None = None,
     echo=print,
 ) -> None:
     """Serve the dashboards until Ctrl-C, printing one URL per dashboard.
@@ -289,7 +346,7 @@ def serve_dashboards(
     """
     with _stop_on_signals():
         try:
-            with voila_server(workspace, port, preheat=preheat) as base:
+            with voila_server(workspace, port, preheat=preheat, workspace_dir=workspace_dir) as base:
                 urls = dashboard_urls(base)
                 echo(f"Voila is serving {len(urls)} dashboards on {base} (Ctrl-C to stop):")
                 for name, url in urls.items():
@@ -338,6 +395,12 @@ def register(app: typer.Typer) -> None:
             None, "--workspace", "-w", help="Workspace (.duckdb) the dashboards open first (default: $ROTACC_WORKSPACE)."
         ),
         port: int = typer.Option(None, "--port", "-p", help="Port on 127.0.0.1 (default: a free port)."),
+        workspace_dir: Path = typer.Option(
+            None,
+            "--workspace-dir",
+            help="Folder whose *.duckdb workspaces (e.g. branches) the Workspace box may open, "
+            "besides --workspace; nothing else is opened.",
+        ),
         open_browser: bool = typer.Option(False, "--open/--no-open", help="Open the first dashboard in a browser."),
         preheat: bool = typer.Option(
             True,
@@ -350,6 +413,8 @@ def register(app: typer.Typer) -> None:
         from ..cli import fail
 
         try:
-            serve_dashboards(workspace, port, open_browser, preheat=preheat, echo=typer.echo)
+            serve_dashboards(
+                workspace, port, open_browser, preheat=preheat, workspace_dir=workspace_dir, echo=typer.echo
+            )
         except (RotaccError, ValueError) as err:
             raise fail(err)

@@ -112,7 +112,10 @@ def register(app: typer.Typer) -> None:
             if serve:
                 from .dashboards import serve_dashboards
 
-                serve_dashboards(result["workspace"], port, echo=typer.echo)
+                # the demo's folder holds its workspace and any branches made from it
+                serve_dashboards(
+                    result["workspace"], port, workspace_dir=Path(result["workspace"]).parent, echo=typer.echo
+                )
         except (RotaccError, ValueError) as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(2)

@@ -277,7 +277,10 @@ class Dashboard:
         self.message = MessageArea()
         self.status = widgets.HTML("")
         self.status.add_class("rotacc-status")
-        self.picker = WorkspacePicker()
+        from .access import WorkspacePolicy
+
+        self.policy = WorkspacePolicy.from_env(env)
+        self.picker = WorkspacePicker(policy=self.policy)
         self.dates = DateRangePicker()
         self.reload_button = widgets.Button(description="Reload", icon="refresh", tooltip="Read the workspace again")
         self.reload_button.add_class("rotacc-reload")
@@ -461,6 +464,8 @@ class Dashboard:
         path = self.picker.value
         self.message.show("info", f"Loading workspace {path} …" if path else "No workspace chosen.")
         try:
+            if path:
+                self.policy.check(path)  # served dashboards open only the workspaces they were given
             data = load_workspace(
                 path,
                 on_busy=self._show_busy,

@@ -187,9 +187,15 @@ class WorkspacePicker:
     lists every workspace in that folder, which is where branches (what-if copies)
     live, so switching between baseline and branch is one click. ``value`` is the
     chosen file path as a string, or ``""`` when nothing is chosen.
+
+    ``policy`` (a :class:`rotacc_lab.ui.access.WorkspacePolicy`) limits what is
+    listed to the workspaces the server offers; with nothing typed, those are listed.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, policy: Any = None) -> None:
+        from .access import WorkspacePolicy
+
+        self.policy = policy or WorkspacePolicy()
         self.path = widgets.Text(
             description="Workspace",
             placeholder="path to a .duckdb workspace or a folder of them",
@@ -226,8 +232,9 @@ class WorkspacePicker:
             folder, chosen = target, None
         else:
             folder, chosen = target.parent, target
-        files = workspace_files(folder) if folder is not None else []
-        options = [(p.name, str(p)) for p in files]
+        files = workspace_files(folder) if folder is not None else self.policy.offered()
+        # only what the server offers is listed; a typed path outside it is refused when loaded
+        options = [(p.name, str(p)) for p in files if self.policy.allows(p)]
         if chosen is not None and str(chosen) not in {v for _, v in options}:
             # a missing or oddly named file stays selectable, so the loader can say what is wrong with it
             options.insert(0, (chosen.name, str(chosen)))
