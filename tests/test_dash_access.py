@@ -124,6 +124,9 @@ def test_policy_travels_through_the_environment(tmp_path: Path):
     assert nothing.restricted and not nothing.allows(tmp_path / "a.duckdb")
     env = server_env(tmp_path / "a.duckdb", workspace_dir=tmp_path)
     assert env[ENV_ALLOWED] == str((tmp_path / "a.duckdb").resolve()) and env[ENV_FOLDER] == str(tmp_path.resolve())
+    # without --workspace, the environment's default workspace is the one served
+    env = server_env(None, {"ROTACC_WORKSPACE": str(tmp_path / "b.duckdb")})
+    assert env[ENV_ALLOWED] == str((tmp_path / "b.duckdb").resolve()) and ENV_FOLDER not in env
 
 
 def test_the_workspace_box_lists_and_opens_only_served_workspaces(tmp_path: Path):
@@ -134,6 +137,10 @@ def test_the_workspace_box_lists_and_opens_only_served_workspaces(tmp_path: Path
     picker = WorkspacePicker(policy=WorkspacePolicy.from_env(env))
     picker.path.value = str(tmp_path)
     assert [v for _, v in picker.branch.options] == [str(served)]  # the folder's other file is not listed
+
+    folder_only = WorkspacePicker(policy=WorkspacePolicy.serving([], tmp_path))
+    assert [v for _, v in folder_only.branch.options] == [str(secret.resolve()), str(served.resolve())]
+    assert folder_only.value == str(secret.resolve())  # nothing typed: the folder's workspaces are offered
 
     dash = Dashboard(DASHBOARDS["staffing"], workspace=secret, background=False, env=env).start()
     assert dash.message.level == "error"

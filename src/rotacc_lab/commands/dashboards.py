@@ -178,20 +178,24 @@ def server_env(
     """The environment of the Voila process (and so of every dashboard kernel).
 
     It carries the token (``JUPYTER_TOKEN``) and the workspaces the dashboards may
-    open (:class:`rotacc_lab.ui.access.WorkspacePolicy`: ``workspace`` and the
-    ``*.duckdb`` files in ``workspace_dir``).
+    open (:class:`rotacc_lab.ui.access.WorkspacePolicy`): the default workspace
+    (``workspace``, else ``$ROTACC_WORKSPACE``) and the ``*.duckdb`` files in
+    ``workspace_dir``, unless ``extra`` sets the policy's variables itself.
     """
-    from ..ui.access import WorkspacePolicy
+    from ..ui.access import ENV_ALLOWED, ENV_FOLDER, WorkspacePolicy
 
     env = dict(os.environ)
     if workspace is not None:
         env["ROTACC_WORKSPACE"] = str(Path(workspace).expanduser().resolve())
-    env.update(WorkspacePolicy.serving([workspace] if workspace is not None else [], workspace_dir).to_env())
     if token is not None:
         env["JUPYTER_TOKEN"] = token
     env.setdefault("ROTACC_BUSY_TIMEOUT", "1")
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra or {})
+    if not {ENV_ALLOWED, ENV_FOLDER} & set(extra or {}):
+        env.pop(ENV_FOLDER, None)  # never inherited from the caller's environment
+        default = env.get("ROTACC_WORKSPACE", "").strip()
+        env.update(WorkspacePolicy.serving([default] if default else [], workspace_dir).to_env())
     return env
 
 

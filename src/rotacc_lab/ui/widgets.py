@@ -210,6 +210,8 @@ class WorkspacePicker:
         self.branch.observe(self._on_branch, names="value")
         if path:
             self.path.value = str(path)
+        elif self.policy.restricted:
+            self.refresh()  # nothing typed: list what the server offers
 
     @property
     def value(self) -> str:
