@@ -71,6 +71,11 @@ def test_without_the_right_token_nothing_is_served(server, query):
         assert response.getheader("Location").startswith("/login?")
 
 
+def test_the_served_folder_files_need_the_token_and_a_local_host(server):
+    assert _get(server, "/voila/files/tiny.ipynb").status == 403
+    assert _get(server, f"/voila/files/tiny.ipynb?token={server.token}", host="evil.example").status == 403
+
+
 def test_the_printed_urls_carry_the_token(server, tmp_path):
     urls = dashboard_urls(server)
     assert urls and all(url.endswith(f"?token={server.token}") for url in urls.values())
