@@ -113,3 +113,10 @@ def test_largest_seed_and_a_day_long_limit_are_accepted(tmp_path):
 def test_optimiser_settings_refuse_the_same_values_from_python(kwargs, fragment):
     with pytest.raises(ValueError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
         OptimiserSettings(**kwargs)
+
+
+def test_a_weekend_shift_is_refused(tmp_path):
+    text = TINY_FILES["shifts.csv"].replace("2,P02,2026-01-05", "2,P02,2026-01-10")
+    [problem] = refused(tmp_path, **{"shifts.csv": text})
+    assert problem == ("shifts.csv, row 2, column date: is a Saturday, a weekend day; shifts are on working days, "
+                       "give a date Monday to Friday (value '2026-01-10')")

@@ -59,7 +59,7 @@ def practices(draw) -> PracticeSnapshot:
             draw(st.none() | st.decimals(0, 60, places=2).map(Decimal)),
         ))
         days = draw(st.sets(st.integers(0, 100), max_size=6))
-        for off in sorted(days):
+        for off in sorted(d for d in days if (START + timedelta(d)).weekday() < 5):  # no weekend shifts (refused)
             for status in draw(st.lists(st.sampled_from(list(ShiftStatus)), min_size=1, max_size=2)):
                 if status is not ShiftStatus.CANCELLED and any(
                         s.clinician_id == cid and s.date == START + timedelta(off) and s.status is not ShiftStatus.CANCELLED

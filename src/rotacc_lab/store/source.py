@@ -645,6 +645,10 @@ def validate(data: SourceData) -> ReadResult:
                 seen_sid[sid] = i
         cid = ref(t, i, r, "clinician_id", known_clinicians, "clinician")
         day = ck.parse(t, i, r, "date", _date, DATE, required=True)
+        if day not in (_BAD, None) and day.weekday() >= 5:
+            ck.add(t.source, i, "date", r["date"],
+                   f"is a {day.strftime('%A')}, a weekend day; shifts are on working days, give a date Monday to Friday")
+            day = _BAD
         stype = ck.parse(t, i, r, "shift_type", _enum(ShiftType), _accepted(ShiftType) + " or blank (STANDARD)",
                          default=ShiftType.STANDARD)
         dur = ck.parse(t, i, r, "duration", _enum(Duration), _accepted(Duration) + " or blank (FULL)",
