@@ -120,3 +120,13 @@ def test_a_weekend_shift_is_refused(tmp_path):
     [problem] = refused(tmp_path, **{"shifts.csv": text})
     assert problem == ("shifts.csv, row 2, column date: is a Saturday, a weekend day; shifts are on working days, "
                        "give a date Monday to Friday (value '2026-01-10')")
+
+
+def test_a_settings_file_that_is_not_utf8_is_named(tmp_path):
+    folder = write_practice_folder(tmp_path / "src")
+    (folder / "settings.toml").write_bytes(SETTINGS.replace("Tiny", "T\u00efny").encode("latin-1"))
+    with pytest.raises(ValidationError) as caught:
+        import_source(tmp_path / "w.duckdb", folder)
+    [problem] = caught.value.problems
+    assert str(problem) == "settings.toml: is not UTF-8 text (byte 20); save it as UTF-8"
+    assert not (tmp_path / "w.duckdb").exists()

@@ -185,7 +185,10 @@ def _read_folder(folder: Path) -> SourceData:
     else:
         try:
             settings_flat = flatten_nested(tomllib.loads(toml_path.read_text(encoding="utf-8")))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        except UnicodeDecodeError as err:
+            problems.append(Problem("settings.toml", None, None, None,
+                                    f"is not UTF-8 text (byte {err.start}); save it as UTF-8"))
+        except tomllib.TOMLDecodeError as err:
             problems.append(Problem("settings.toml", None, None, None, f"is not valid TOML: {err}"))
     tables: dict[str, RawTable] = {}
     for name in TABLES:
