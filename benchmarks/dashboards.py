@@ -70,8 +70,12 @@ def first_render(
                 timeout=timeout_s * 1000,
             )
         except PlaywrightTimeout:
+            text = page.inner_text("body")
+            # the status line and after it every panel's message (a failed section says why there)
+            cut = text.find("data version")
+            text = text[max(0, cut - 200):] if cut >= 0 else text
             print(f"  timed out after {timeout_s:g} s on {url}; the page said:\n    "
-                  + page.inner_text("body")[:600].replace("\n", "\n    "))
+                  + text[:3000].replace("\n", "\n    "))
             return float("nan"), float("nan")
         done = page.evaluate("performance.now()") / 1000
         dom = page.evaluate(
