@@ -4,7 +4,8 @@ The main job is: import ``data/demo`` into a fresh workspace, generate the
 rota for the demo year with every phase, write the full report bundle (every
 admin report, with charts) as one HTML file, and execute the monthly report
 notebook for the first month with papermill. Beside it, the demo hospital
-department (``data/demo-department``) is imported and its pool versus demand printed.
+department (``data/demo-department``) is imported and its pool versus demand printed, and
+its two years of synthetic attendances are written beside it for ``forecast --apply``.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ breaks a rule, 2 bad input (missing workspace, unreadable rota file, ...).
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -111,6 +112,33 @@ def build_demo_department(out: Path, say=typer.echo) -> Path:
     say(f"imported the demo department into {path} ({summary.counts['doctors']} doctors); "
         f"`rotacc-lab pool {path}` shows this table, `rotacc-lab check {path} --rota FILE.csv` checks a rota:")
     say(render_pool(pool_analysis(load_department(path))).rstrip("\n"))
+    csv = write_demo_department_activity(out)
+    say(f"two years of synthetic attendances (known truth, seed {DEMO_DEPARTMENT_ACTIVITY_SEED}) in {csv}; forecast "
+        f"them into the period's demand with `rotacc-lab forecast {path} --activity {csv} --apply --start 2026-11-30 "
+        f"--end 2027-01-24 --ratio night={DEMO_DEPARTMENT_RATIOS['night']:g} --ratio day={DEMO_DEPARTMENT_RATIOS['day']:g}`")
+    return path
+
+
+#: the demo department's synthetic activity: two years up to the day before its reference period
+DEMO_DEPARTMENT_ACTIVITY_SEED = 1
+DEMO_DEPARTMENT_ACTIVITY_SPAN = (date(2024, 11, 30), date(2026, 11, 29))
+#: registrars per attendance on a shift type (about the demo's 2 nights and 2-3 days on an ordinary day)
+DEMO_DEPARTMENT_RATIOS = {"night": 0.008, "day": 0.01}
+
+
+def write_demo_department_activity(out: Path) -> Path:
+    """Write the demo department's attendances (2024-11-30..2026-11-29) to ``out/demo-department-activity.csv``.
+
+    A department workspace stores no activity (its schema has no activity table), so the
+    series ships as the CSV that ``rotacc-lab forecast DEPT --activity`` reads.
+    """
+    from ..activity import ActivitySeries, write_activity_csv
+    from ..synth_activity import synthetic_activity
+
+    start, end = DEMO_DEPARTMENT_ACTIVITY_SPAN
+    s = synthetic_activity("department", DEMO_DEPARTMENT_ACTIVITY_SEED, start=start, end=end)["attendances"]
+    path = out / "demo-department-activity.csv"
+    write_activity_csv(path, [ActivitySeries(s.series, s.dates, s.values)])
     return path
 
 

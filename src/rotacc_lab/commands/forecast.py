@@ -63,19 +63,32 @@ def register(app: typer.Typer) -> None:
         chart: Optional[Path] = typer.Option(None, "--chart", help="write an HTML chart of history, forecast, intervals"),
         as_json: bool = typer.Option(False, "--json", help="print JSON"),
         apply: bool = typer.Option(False, "--apply", help="write the cover as the practice's minimum doctors on each "
-                                   "working day of --start..--end (audited; needs --per)"),
+                                   "working day of --start..--end (audited; needs --per), or for a department as "
+                                   "date rows of its demand per shift type (needs --activity and --ratio)"),
         what_if: bool = typer.Option(False, "--what-if", help="compare the planned rota of --start..--end with the "
                                      "cover under the point forecast and the upper bound (needs --per)"),
         start: Optional[str] = typer.Option(None, "--start", help="first date for --apply / --what-if"),
         end: Optional[str] = typer.Option(None, "--end", help="last date for --apply / --what-if"),
         bound: str = typer.Option("point", "--bound", help="--apply: cover for the point, upper or lower forecast"),
         actor: str = typer.Option("cli", "--actor", help="name recorded in the audit log"),
+        ratio: Optional[list[str]] = typer.Option(None, "--ratio", help="department: TYPE=R, R people on shift type "
+                                                  "TYPE per unit of activity (repeat per type; e.g. night=0.02)"),
+        activity: Optional[Path] = typer.Option(None, "--activity", help="department: the activity CSV to forecast "
+                                                "(a department workspace does not store activity)"),
     ) -> None:
         """Forecast daily activity with 80 % and 95 % intervals; --backtest scores the models; --per adds cover."""
         from .. import forecast as fc
         from ..forecast.source import load_series
 
         try:
+            from ..store.kinds import workspace_kind
+
+            if workspace_kind(workspace) == "department":
+                return _department(workspace, activity, series, model, per, target, share, minimum, ratio or [],
+                                   level, start, end, bound, actor, apply, as_json)
+            if ratio or activity is not None:
+                raise RotaccError("--ratio/--activity: only for a department workspace; a practice uses --per "
+                                  "and its stored activity")
             s, nation = load_series(workspace, series)
             if run_backtest:
                 bar = _Bar(not as_json)
@@ -194,3 +207,93 @@ def _plan(workspace: Path, s, nation: str, model: str, rule, level: int, start_t
     typer.echo(f"short under the point forecast: {summary['days_short_point']} day(s), "
                f"{summary['doctor_days_short_point']:g} doctor-day(s); under the upper bound: "
                f"{summary['days_short_upper']} day(s), {summary['doctor_days_short_upper']:g} doctor-day(s)")
+
+
+def parse_ratios(items: list[str], series: str, minimum: int):
+    """``TYPE=R`` options -> one staffing rule per shift type (R people per unit of activity)."""
+    from .. import forecast as fc
+
+    rules, seen = [], set()
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        try:
+            r = float(value)
+        except ValueError:
+            r = float("nan")
+        if not sep or not name or not (math.isfinite(r) and r > 0):
+            raise RotaccError(f"--ratio: {item!r} is not accepted; give TYPE=R with R > 0 people per unit of "
+                              "activity, e.g. night=0.02")
+        if name in seen:
+            raise RotaccError(f"--ratio: shift type {name!r} is given twice; give each once")
+        seen.add(name)
+        rules.append(fc.StaffingRule(name, series, 1.0 / r, 1.0, minimum))
+    return rules
+
+
+def _department(workspace: Path, activity: Optional[Path], series, model: str, per, target: str, share: float,
+                minimum: int, ratios: list[str], level: int, start_text, end_text, bound: str, actor: str,
+                apply: bool, as_json: bool) -> None:
+    """forecast (and --apply) for a department workspace: the cover becomes date rows of its demand."""
+    from .. import forecast as fc
+    from ..activity import read_activity_csv
+    from ..dates import require_date
+    from ..forecast.apply import department_demand
+    from ..store.department_io import load_department, replace_demand
+
+    if activity is None:
+        raise RotaccError(f"--activity: missing; {workspace} is a department workspace, which stores no activity; "
+                          "give the activity CSV (date,series,value) to forecast")
+    if not apply:
+        raise RotaccError("a department workspace: give --apply with --start/--end (forecast the CSV alone by "
+                          "importing it into a practice-style workspace, or see docs/forecasting.md)")
+    if level not in (80, 95):
+        raise RotaccError(f"--level: {level!r} is not accepted; give 80 or 95")
+    parsed = read_activity_csv(activity)
+    if series is None:
+        if len(parsed.series) != 1:
+            raise RotaccError(f"--series: {activity} holds {len(parsed.series)} series ({', '.join(parsed.series)}); name one")
+        series = next(iter(parsed.series))
+    if series not in parsed.series:
+        raise RotaccError(f"--series: {series!r} is not in {activity}; it holds: {', '.join(parsed.series)}")
+    s = parsed.series[series]
+    if ratios:
+        rules = parse_ratios(ratios, s.name, minimum)
+    elif per is not None:
+        rules = [fc.StaffingRule(target, s.name, per, share, minimum)]
+    else:
+        raise RotaccError("--ratio: missing; --apply needs a staffing rule per shift type (--ratio TYPE=R, or "
+                          "--per with --target TYPE)")
+    start, end = require_date(start_text, "--start"), require_date(end_text, "--end")
+    if end < start:
+        raise RotaccError(f"--end: {end} is before --start {start}; give end >= start")
+    if start <= s.end:
+        raise RotaccError(f"--start: {start} is not after the last activity day {s.end}; a forecast starts the day after")
+    horizon = (end - s.end).days
+    if horizon > fc.MAX_HORIZON:
+        raise RotaccError(f"--end: {end} is {horizon} days after the last activity day {s.end}; a forecast reaches "
+                          f"at most {fc.MAX_HORIZON} days")
+    dept = load_department(workspace)
+    nation = dept.settings.uk_nation.value.lower()
+    codes = {t.code for t in dept.shift_types}
+    for r in rules:
+        if r.target not in codes:
+            raise RotaccError(f"--ratio: shift type {r.target!r} is not one of {workspace}'s ({', '.join(sorted(codes))})")
+    f = fc.forecast_series(s, nation, model, horizon)
+    plan = fc.cover_plan(f, rules, level)
+    new_demand, changes = department_demand(dept, plan, start, end, bound)
+    details = {"series": s.name, "activity": str(activity), "model": model, "origin": s.end.isoformat(),
+               "level": level, "bound": bound, "start": start.isoformat(), "end": end.isoformat(),
+               "rules": [r.describe() for r in rules], "changed": len(changes)}
+    version = replace_demand(workspace, new_demand, actor, details, expect_version=dept.data_version)
+    if as_json:
+        typer.echo(json.dumps({**details, "data_version": version, "changes": [
+            {"date": c.date.isoformat(), "shift_type": c.shift_type, "before": list(c.before) if c.before else None,
+             "after": list(c.after)} for c in changes]}, indent=2))
+        return
+    typer.echo(f"wrote the cover ({model}; minimum = {bound}, ideal = {level} % upper bound) as the demand of "
+               f"{', '.join(r.target for r in rules)} on {start}..{end}: {len(changes)} row(s) changed "
+               f"(data version {version})")
+    for c in changes:
+        b = f"{c.before[0]}/{c.before[1]}" if c.before else "none"
+        typer.echo(f"  {c.date} {c.date.strftime('%a')} {c.shift_type:<8} min/ideal {b} -> {c.after[0]}/{c.after[1]}")

@@ -113,3 +113,59 @@ def what_if_summary(days: Sequence[WhatIfDay]) -> dict:
         "doctor_days_short_point": sum(d.short_point for d in days),
         "doctor_days_short_upper": sum(d.short_upper for d in days),
     }
+
+
+# --------------------------------------------------------------------------- departments
+
+
+@dataclass(frozen=True)
+class DepartmentDemandChange:
+    date: date
+    shift_type: str
+    before: tuple[int, int] | None  # (minimum, ideal) in force before, None if no row applied
+    after: tuple[int, int]
+
+
+def department_demand(dept, plan: Sequence[CoverDay], start: date, end: date,
+                      bound: str = "point"):
+    """A department's demand rows with the cover as date rows on every day of ``[start, end]``.
+
+    ``plan`` holds cover per date whose ``target`` is a shift type of the department.
+    Each (date, shift type) gets a date row: ``minimum`` = the cover for ``bound``
+    (``point`` by default, like the practice; all bounds rounded up) and ``ideal`` =
+    the cover for the interval's upper bound (never below the minimum), so the solver
+    must staff the expected demand and is rewarded for staffing the high one. A group
+    requirement of the row in force before (e.g. one HST on nights) is kept, capped at
+    the new minimum. Date rows of other shift types or outside the range are kept; a
+    department runs every day, so weekends and bank holidays are covered too.
+    Returns ``(demand rows, changes)``; pure.
+    """
+    from ..departments.model import Demand
+
+    if bound not in BOUNDS:
+        raise ValueError(f"--bound: {bound!r} is not accepted; give one of {', '.join(BOUNDS)}")
+    codes = [t.code for t in dept.shift_types]
+    targets = sorted({c.target for c in plan})
+    for t in targets:
+        if t not in codes:
+            raise ValueError(f"--ratio: shift type {t!r} is not one of {dept.settings.name}'s ({', '.join(codes)})")
+    by = {(c.date, c.target): c for c in plan}
+    check_range(start, end, sorted({c.date for c in plan}))
+    days = [date.fromordinal(o) for o in range(start.toordinal(), end.toordinal() + 1)]
+    replaced = {(d, t) for d in days for t in targets}
+    kept = [x for x in dept.demand if not (isinstance(x.day, date) and (x.day, x.shift_type) in replaced)]
+    new, changes = [], []
+    for d in days:
+        for t in targets:
+            c = by[(d, t)]
+            minimum = {"point": c.point, "upper": c.upper, "lower": c.lower}[bound]
+            ideal = max(minimum, c.upper)
+            old = dept.demand_on(d, t)
+            group, group_min = (old.group, min(old.group_minimum, minimum)) if old is not None and old.group else (None, 0)
+            if group_min == 0:
+                group = None
+            new.append(Demand(d, t, minimum, ideal, group, group_min))
+            before = (old.minimum, old.ideal) if old is not None else None
+            if before != (minimum, ideal):
+                changes.append(DepartmentDemandChange(d, t, before, (minimum, ideal)))
+    return tuple(kept + new), changes

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import pyarrow as pa
 
@@ -41,6 +41,7 @@ from ..departments.model import (
 )
 from ..departments.source import read_department_full, write_department_folder
 from ..domain import UKNation
+from ..errors import RotaccError
 from ..rostering.rules import RuleSet
 from ..rostering.shifts import ShiftType
 from .kinds import ImportSummary, Kind, arrow_table, audit_rows, data_version, open_kind, replace_file, workspace_kind
@@ -173,6 +174,38 @@ def load_department(workspace: str | Path) -> Department:
     return Department(settings, types, doctors, quotas, demand, requests, commitments, rota, version)
 
 
+def replace_demand(workspace: str | Path, demand: Sequence[Demand], actor: str, why: dict,
+                   expect_version: int | None = None) -> int:
+    """Make ``demand`` the demand table of the department in ``workspace``; return the new data version.
+
+    The other tables are carried over unchanged. Like an import, the file is rebuilt
+    next to the target and moved into place (one ``os.replace``): a failure at any
+    point, including a row the schema refuses, leaves the file byte-for-byte as it
+    was. One audit row (action ``forecast``, entity ``demand``) records ``why``.
+    ``expect_version`` refuses the write if the file changed since it was read.
+    """
+    from dataclasses import replace
+
+    path = Path(workspace)
+    dept = load_department(path)
+    known = {t.code for t in dept.shift_types}
+    for i, x in enumerate(demand):
+        if x.shift_type not in known:
+            raise RotaccError(f"demand row {i + 1}: shift type {x.shift_type!r} is not one of {path}'s "
+                              f"({', '.join(sorted(known))})")
+        if not 0 <= x.minimum <= x.ideal:
+            raise RotaccError(f"demand row {i + 1} ({x.day_label} {x.shift_type}): minimum {x.minimum} and ideal "
+                              f"{x.ideal} are not accepted; give 0 <= minimum <= ideal")
+    keys = [(x.day, x.shift_type) for x in demand]
+    if len(set(keys)) != len(keys):
+        raise RotaccError("demand: a (day, shift type) pair appears twice; give each once")
+    tables = _tables(replace(dept, demand=tuple(demand)))
+    _, version = replace_file(path, DEPARTMENT, tables, actor, path,
+                              event=("forecast", "demand", DEPARTMENT.name, {**why, "rows": len(demand)}),
+                              expect_version=dept.data_version if expect_version is None else expect_version)
+    return version
+
+
 def export_department(workspace: str | Path, folder: str | Path) -> list[Path]:
     """Write the department of ``workspace`` into ``folder`` in the import format."""
     return write_department_folder(load_department(workspace), folder)
@@ -184,4 +217,4 @@ def department_audit(workspace: str | Path) -> list[dict]:
 
 
 __all__ = ["DEPARTMENT", "DepartmentImportSummary", "department_audit", "export_department", "import_department",
-           "load_department", "workspace_kind"]
+           "load_department", "replace_demand", "workspace_kind"]

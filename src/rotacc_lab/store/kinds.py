@@ -107,7 +107,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _write_file(path: Path, kind: Kind, tables: Mapping[str, pa.Table], audit: Sequence[tuple], version: int,
-                actor: str, source: Path) -> None:
+                actor: str, source: Path, event: tuple[str, str, str, dict] | None = None) -> None:
     con = duckdb.connect(str(path))
     try:
         con.execute("BEGIN")
@@ -122,10 +122,12 @@ def _write_file(path: Path, kind: Kind, tables: Mapping[str, pa.Table], audit: S
         for row in audit:
             con.execute("INSERT INTO audit_log VALUES (nextval('audit_seq'), ?, ?, ?, ?, ?, ?, ?)", list(row[1:]))
         counts = {name: len(tables[name]) for name in kind.tables}
+        action, entity, entity_id, after = event or ("import", "workspace", kind.name, {"source": str(source),
+                                                                                         "counts": counts})
         con.execute(
-            "INSERT INTO audit_log VALUES (nextval('audit_seq'), CAST(current_timestamp AS TIMESTAMP), ?, 'import',"
-            " 'workspace', ?, NULL, CAST(? AS JSON))",
-            [actor, kind.name, json.dumps({"source": str(source), "counts": counts, "data_version": version})],
+            "INSERT INTO audit_log VALUES (nextval('audit_seq'), CAST(current_timestamp AS TIMESTAMP), ?, ?,"
+            " ?, ?, NULL, CAST(? AS JSON))",
+            [actor, action, entity, entity_id, json.dumps({**after, "data_version": version}, default=str)],
         )
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
@@ -134,10 +136,14 @@ def _write_file(path: Path, kind: Kind, tables: Mapping[str, pa.Table], audit: S
 
 
 def replace_file(target: str | Path, kind: Kind, tables: Mapping[str, pa.Table], actor: str,
-                 source: str | Path) -> tuple[bool, int]:
+                 source: str | Path, event: tuple[str, str, str, dict] | None = None,
+                 expect_version: int | None = None) -> tuple[bool, int]:
     """Make ``tables`` the content of the workspace ``target`` (created if missing), atomically.
 
-    Returns ``(created, data_version)``. Refuses a file of another kind.
+    Returns ``(created, data_version)``. Refuses a file of another kind. ``event``
+    ``(action, entity, entity_id, after)`` is the audit row added (default: an
+    ``import`` of ``source``); with ``expect_version`` the write is refused when the
+    file's data version is not that one (someone wrote it since it was read).
     """
     target, source = Path(target), Path(source)
     if not target.parent.is_dir():
@@ -157,12 +163,15 @@ def replace_file(target: str | Path, kind: Kind, tables: Mapping[str, pa.Table],
             held = stack.enter_context(Workspace(target).connect(read_only=False))
             _check_version(held, target, kind)
             version = data_version(held) + 1
+            if expect_version is not None and version - 1 != expect_version:
+                raise RotaccError(f"{target} changed while this write was prepared (data version {version - 1}, "
+                                  f"read at {expect_version}); run the command again")
             audit = held.execute(
                 "SELECT audit_id, \"at\", actor, action, entity, entity_id, CAST(before AS VARCHAR),"
                 " CAST(after AS VARCHAR) FROM audit_log ORDER BY audit_id").fetchall()
         try:
             with private_umask():  # the file and its .wal are 0600 while written
-                _write_file(tmp, kind, tables, audit, version, actor, source)
+                _write_file(tmp, kind, tables, audit, version, actor, source, event)
             if not created:  # the workspace keeps its own mode
                 os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
             os.replace(tmp, target)
