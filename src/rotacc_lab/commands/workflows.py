@@ -211,6 +211,73 @@ def register(app: typer.Typer) -> None:
         _run(lambda: swaps.reject_swap(_open(workspace), swap_id, actor=actor, note=note))
         typer.echo(f"swap {swap_id}: REJECTED")
 
+    @swap_app.command("cancel")
+    def swap_cancel(workspace: Path = WS_ARG, swap_id: str = typer.Argument(...),
+                    by: str = typer.Option("cli", "--by", "--actor", help="who cancels (recorded in the audit log)"),
+                    note: Optional[str] = typer.Option(None, "--note")) -> None:
+        """Cancel a REQUESTED swap (the requester withdraws it)."""
+        from ..workflows import swaps
+
+        _run(lambda: swaps.cancel_swap(_open(workspace), swap_id, actor=by, note=note))
+        typer.echo(f"swap {swap_id}: CANCELLED")
+
+    @swap_app.command("list")
+    def swap_list(workspace: Path = WS_ARG,
+                  status: str = typer.Option("open", "--status", help="open (REQUESTED only, the default) or all")
+                  ) -> None:
+        """List swap requests: the open ones, or all with their decisions."""
+        from ..args import choice_arg
+        from ..store import Workspace
+        from ..workflows import swaps
+
+        wanted = _run(lambda: choice_arg(status, "--status", ("OPEN", "ALL")))
+        rows = _run(lambda: swaps.list_swaps(Workspace.open(workspace, read_only=True),
+                                             "REQUESTED" if wanted == "OPEN" else None))
+        typer.echo("swap_id\tkind\trequester\tshift_a\tshift_b\tto\tdate\tstatus\tdecided_by\treason")
+        for q in rows:
+            typer.echo(f"{q.swap_id}\t{q.kind}\t{q.requester}\t{q.shift_a}\t{'' if q.shift_b is None else q.shift_b}"
+                       f"\t{q.target_clinician}\t{q.target_date}\t{q.status}\t{q.decided_by or ''}\t{q.reason or ''}")
+        if not rows:
+            typer.echo("(no open swaps)" if wanted == "OPEN" else "(no swaps)")
+
+    # ------------------------------------------------------------------ the rota
+    @app.command("shifts")
+    def shifts(
+        workspace: Path = WS_ARG,
+        clinician: Optional[str] = typer.Option(None, "--clinician", help="only this clinician id"),
+        start: Optional[str] = typer.Option(None, "--from", help="first date, YYYY-MM-DD"),
+        end: Optional[str] = typer.Option(None, "--to", help="last date, YYYY-MM-DD"),
+        fmt: str = typer.Option("table", "--format", help="table, csv or json"),
+    ) -> None:
+        """List the rota with shift ids (id, date, weekday, clinician, type, duration, status, pinned, origin)."""
+        from ..args import choice_arg
+        from ..store import Workspace
+        from ..workflows.rota import ROTA_COLUMNS, rota_rows
+
+        s, e = _date(start, "--from"), _date(end, "--to")
+        form = _run(lambda: choice_arg(fmt, "--format", ("TABLE", "CSV", "JSON"))).lower()
+        rows = _run(lambda: rota_rows(Workspace.open(workspace, read_only=True).load_snapshot(), clinician, s, e))
+        if form == "json":
+            import json
+
+            typer.echo(json.dumps(rows, indent=2))
+        elif form == "csv":
+            import csv
+            import io
+
+            buf = io.StringIO()
+            w = csv.DictWriter(buf, fieldnames=ROTA_COLUMNS, lineterminator="\n")
+            w.writeheader()
+            w.writerows({**r, "pinned": "yes" if r["pinned"] else "no"} for r in rows)
+            typer.echo(buf.getvalue(), nl=False)
+        else:
+            table = [[str(r[c]) if c != "pinned" else ("pinned" if r[c] else "") for c in ROTA_COLUMNS] for r in rows]
+            widths = [max([len(c)] + [len(t[i]) for t in table]) for i, c in enumerate(ROTA_COLUMNS)]
+            typer.echo("  ".join(c.ljust(w) for c, w in zip(ROTA_COLUMNS, widths)).rstrip())
+            for t in table:
+                typer.echo("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip())
+            typer.echo(f"{len(rows)} shift(s)")
+
     # ------------------------------------------------------------------ shifts
     @shift_app.command("add")
     def shift_add(

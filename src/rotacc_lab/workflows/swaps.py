@@ -46,7 +46,7 @@ from .adjustments import (
 from .notifications import with_notifications
 
 __all__ = ["SWAP_STATUSES", "SwapRequest", "request_swap", "approve_swap", "reject_swap", "cancel_swap",
-           "list_swaps", "plan_request_swap", "plan_decide_swap"]
+           "list_swaps", "open_swap_for", "plan_request_swap", "plan_decide_swap"]
 
 
 def _find(snap: PracticeSnapshot, swap_id: str) -> SwapRequest:
@@ -92,6 +92,14 @@ def _plan(snap: PracticeSnapshot, req: SwapRequest) -> list[tuple[Shift, Shift]]
 SWAP_ID_HINT = "give a swap id (text), e.g. 'SW-00001'"
 
 
+def open_swap_for(snap: PracticeSnapshot, shift_id: int) -> SwapRequest | None:
+    """The first REQUESTED swap that involves ``shift_id`` (as either shift), or None."""
+    for q in sorted(snap.swap_requests, key=lambda q: q.swap_id):
+        if q.status == "REQUESTED" and shift_id in (q.shift_a, q.shift_b):
+            return q
+    return None
+
+
 def plan_request_swap(snap: PracticeSnapshot, requester: str, shift_a: int, *, actor: str,
                       to_clinician: str | None = None, shift_b: int | None = None, reason: str | None = None,
                       swap_id: str | None = None) -> ChangeSet:
@@ -103,6 +111,10 @@ def plan_request_swap(snap: PracticeSnapshot, requester: str, shift_a: int, *, a
     if any(q.swap_id == sid for q in snap.swap_requests):
         raise WorkflowError(f"swap_id: {sid!r} already exists; choose another id")
     a = get_shift(snap, shift_a)
+    for what, sid_ in (("shift_a", shift_a), ("shift_b", shift_b)):
+        if sid_ is not None and (first := open_swap_for(snap, sid_)) is not None:
+            raise WorkflowError(f"{what}: shift {sid_} already has an open swap {first.swap_id} "
+                                f"({first.kind}, requested by {first.requester}); cancel or decide it first")
     if shift_b is not None:
         target = get_shift(snap, shift_b).clinician_id
     else:
