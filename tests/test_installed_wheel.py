@@ -151,7 +151,9 @@ def test_dashboards_serve_the_shipped_notebooks(installed, demo):
             lines.append(line)
             assert time.monotonic() < deadline, "".join(lines)
         url = next(line.split()[-1] for line in lines if "partner_wte" in line)
-        assert url == f"http://127.0.0.1:{port}/voila/render/partner_wte.ipynb"
+        # the printed URL carries the server's token (issue 22 item 2); without it the page is refused
+        base, _, token = url.partition("?token=")
+        assert base == f"http://127.0.0.1:{port}/voila/render/partner_wte.ipynb" and len(token) >= 32, url
         with chromium() as browser:
             page = new_page(browser)
             page.goto(url)
