@@ -163,15 +163,7 @@ def _plan(workspace: Path, s, nation: str, model: str, rule, level: int, start_t
     if rule is None:
         raise RotaccError(f"--per: missing; {'--apply' if apply else '--what-if'} needs a staffing rule "
                           "(--per, and optionally --target, --share, --minimum)")
-    start, end = require_date(start_text, "--start"), require_date(end_text, "--end")
-    if end < start:
-        raise RotaccError(f"--end: {end} is before --start {start}; give end >= start")
-    if start <= s.end:
-        raise RotaccError(f"--start: {start} is not after the last activity day {s.end}; a forecast starts the day after")
-    horizon = (end - s.end).days
-    if horizon > fc.MAX_HORIZON:
-        raise RotaccError(f"--end: {end} is {horizon} days after the last activity day {s.end}; a forecast reaches "
-                          f"at most {fc.MAX_HORIZON} days (up to {s.end.fromordinal(s.end.toordinal() + fc.MAX_HORIZON)})")
+    start, end, horizon = _forecast_range(s, start_text, end_text)
     f = fc.forecast_series(s, nation, model, horizon)
     plan = fc.cover_plan(f, [rule], level)
     ws = Workspace.open(workspace)
@@ -264,15 +256,7 @@ def _department(workspace: Path, activity: Optional[Path], series, model: str, p
     else:
         raise RotaccError("--ratio: missing; --apply needs a staffing rule per shift type (--ratio TYPE=R, or "
                           "--per with --target TYPE)")
-    start, end = require_date(start_text, "--start"), require_date(end_text, "--end")
-    if end < start:
-        raise RotaccError(f"--end: {end} is before --start {start}; give end >= start")
-    if start <= s.end:
-        raise RotaccError(f"--start: {start} is not after the last activity day {s.end}; a forecast starts the day after")
-    horizon = (end - s.end).days
-    if horizon > fc.MAX_HORIZON:
-        raise RotaccError(f"--end: {end} is {horizon} days after the last activity day {s.end}; a forecast reaches "
-                          f"at most {fc.MAX_HORIZON} days")
+    start, end, horizon = _forecast_range(s, start_text, end_text)
     dept = load_department(workspace)
     nation = dept.settings.uk_nation.value.lower()
     codes = {t.code for t in dept.shift_types}
@@ -297,3 +281,21 @@ def _department(workspace: Path, activity: Optional[Path], series, model: str, p
     for c in changes:
         b = f"{c.before[0]}/{c.before[1]}" if c.before else "none"
         typer.echo(f"  {c.date} {c.date.strftime('%a')} {c.shift_type:<8} min/ideal {b} -> {c.after[0]}/{c.after[1]}")
+
+
+def _forecast_range(s, start_text: str | None, end_text: str | None):
+    """``--start``/``--end`` of an --apply or --what-if: after the last activity day, within the horizon;
+    returns (start, end, horizon in days)."""
+    from .. import forecast as fc
+    from ..dates import require_date
+
+    start, end = require_date(start_text, "--start"), require_date(end_text, "--end")
+    if end < start:
+        raise RotaccError(f"--end: {end} is before --start {start}; give end >= start")
+    if start <= s.end:
+        raise RotaccError(f"--start: {start} is not after the last activity day {s.end}; a forecast starts the day after")
+    horizon = (end - s.end).days
+    if horizon > fc.MAX_HORIZON:
+        raise RotaccError(f"--end: {end} is {horizon} days after the last activity day {s.end}; a forecast reaches "
+                          f"at most {fc.MAX_HORIZON} days (up to {s.end.fromordinal(s.end.toordinal() + fc.MAX_HORIZON)})")
+    return start, end, horizon
