@@ -168,13 +168,23 @@ class AgencyRate:
 
 @dataclass(frozen=True)
 class Cover:
-    """At least ``minimum`` staff of ``role`` (or more senior, when working down is allowed) on a unit's shift."""
+    """At least ``minimum`` staff of ``role`` (or more senior, when working down is allowed) on a unit's shift.
+
+    A row without ``day`` stands for every day of the horizon; a row with ``day``
+    (a forecast written by ``rotacc-lab forecast --apply``, or a hand-made one) replaces
+    the standing row of the same unit, shift type and role on that date only.
+    """
 
     unit_id: str
     shift_type: str
     role: str | None  # None: any role
     minimum: int
     ideal: int
+    day: date | None = None  # None: every day
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.unit_id, self.shift_type, self.role)
 
 
 @dataclass(frozen=True)
@@ -249,6 +259,12 @@ class Provider:
         own = tuple(m for m in self.skill_mix if m.unit_id == unit_id)
         general = tuple(m for m in self.skill_mix if m.unit_id is None and m.shifts not in {o.shifts for o in own})
         return own + general
+
+    def cover_on(self, day: date) -> tuple[Cover, ...]:
+        """The cover rows in force on ``day``: the standing rows, each replaced by a dated row of its key."""
+        dated = tuple(c for c in self.cover if c.day == day)
+        replaced = {c.key for c in dated}
+        return tuple(c for c in self.cover if c.day is None and c.key not in replaced) + dated
 
     def approved_leave(self, staff_id: str) -> tuple[Leave, ...]:
         return tuple(x for x in self.leave if x.staff_id == staff_id and x.status is LeaveStatus.APPROVED)

@@ -85,7 +85,7 @@ STAFF = Table("staff", ("staff_id", "name", "role", "home_id"),
               ("email", "unit_id", "employment", "contract_hours", "floats", "hourly_rate", "opted_out",
                "cannot_work_days"), required_file=True)
 AGENCY_RATES = Table("agency_rates", ("role", "shift_type", "weekday_rate"), ("weekend_rate", "bank_holiday_rate"))
-COVER = Table("cover", ("unit_id", "shift_type", "minimum"), ("role", "ideal"))
+COVER = Table("cover", ("unit_id", "shift_type", "minimum"), ("role", "ideal", "date"))
 SKILL_MIX = Table("skill_mix", ("role", "one_per"), ("unit_id", "shifts"))
 LEAVE = Table("leave", ("staff_id", "start_date", "kind"), ("end_date", "status"))
 TABLES = (HOMES, UNITS, ROLES, CARE_SHIFT_TYPES, STAFF, AGENCY_RATES, COVER, SKILL_MIX, LEAVE)
@@ -99,7 +99,7 @@ COLUMN_ORDER: dict[str, tuple[str, ...]] = {
     "staff": ("staff_id", "name", "email", "role", "home_id", "unit_id", "employment", "contract_hours", "floats",
               "hourly_rate", "opted_out", "cannot_work_days"),
     "agency_rates": ("role", "shift_type", "weekday_rate", "weekend_rate", "bank_holiday_rate"),
-    "cover": ("unit_id", "shift_type", "role", "minimum", "ideal"),
+    "cover": ("unit_id", "shift_type", "role", "minimum", "ideal", "date"),
     "skill_mix": ("unit_id", "shifts", "role", "one_per"),
     "leave": ("staff_id", "start_date", "end_date", "kind", "status"),
 }
@@ -448,11 +448,12 @@ def _cover(sheet: Sheet | None, ck: Collector, unit_ids: set[str] | None, codes:
         if BAD not in (minimum, ideal) and ideal < minimum:
             ck.add(sheet.source, i, "ideal", r["ideal"], f"is below the minimum {minimum}")
             ideal = BAD
-        if BAD not in (uid, code, role) and not unique_key(ck, sheet, i, (uid, code, role), seen,
-                                                           "unit_id, shift_type and role"):
+        day = ck.cell(sheet, i, r, "date", p_date, DATE_ACC + " (blank = every day)")
+        if BAD not in (uid, code, role, day) and not unique_key(ck, sheet, i, (uid, code, role, day), seen,
+                                                                "unit_id, shift_type, role and date"):
             continue
-        if BAD not in (uid, code, role, minimum, ideal):
-            out.append(Cover(uid, code, role, minimum, ideal))
+        if BAD not in (uid, code, role, minimum, ideal, day):
+            out.append(Cover(uid, code, role, minimum, ideal, day))
     return out
 
 
@@ -539,6 +540,7 @@ def read_provider(folder: str | Path) -> Provider:
 def render_provider(p: Provider) -> dict[str, str]:
     """Every file of the provider folder as text (``provider.toml`` and all nine CSVs)."""
     money = lambda v: "" if v is None else f_money(v)  # noqa: E731
+    dated = any(c.day is not None for c in p.cover)
     return {
         MARKER: render_toml(p.settings),
         "homes.csv": csv_text(COLUMN_ORDER["homes"], [(h.home_id, h.name) for h in p.homes]),
@@ -555,8 +557,10 @@ def render_provider(p: Provider) -> dict[str, str]:
         "agency_rates.csv": csv_text(COLUMN_ORDER["agency_rates"], [
             (a.role, a.shift_type, f_money(a.weekday_pence), money(a.weekend_pence), money(a.bank_holiday_pence))
             for a in p.agency_rates]),
-        "cover.csv": csv_text(COLUMN_ORDER["cover"], [(c.unit_id, c.shift_type, f_opt(c.role), c.minimum, c.ideal)
-                                                      for c in p.cover]),
+        # the date column only when a row has a date (a provider without forecasts keeps the five columns)
+        "cover.csv": csv_text(COLUMN_ORDER["cover"][:6 if dated else 5],
+                              [(c.unit_id, c.shift_type, f_opt(c.role), c.minimum, c.ideal,
+                                c.day.isoformat() if c.day else "")[:6 if dated else 5] for c in p.cover]),
         "skill_mix.csv": csv_text(COLUMN_ORDER["skill_mix"], [(f_opt(m.unit_id), m.shifts.value, m.role, m.one_per)
                                                               for m in p.skill_mix]),
         "leave.csv": csv_text(COLUMN_ORDER["leave"], [

@@ -85,12 +85,15 @@ def provider_summary(p: Provider) -> ProviderSummary:
     days = [s.horizon_start + timedelta(days=i) for i in range(s.horizon_days)]
     hours = {t.code: Decimal(t.shift.minutes) / 60 for t in p.shift_types}
     need: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])  # key -> [minimum, ideal]
-    for c in p.cover:
-        h = hours[c.shift_type] * 7
-        home = p.unit_by_id[c.unit_id].home_id
-        for key in (c.unit_id, home, f"role:{c.role or '(any)'}", "total"):
-            need[key][0] += c.minimum * h
-            need[key][1] += c.ideal * h
+    for d in days:  # a dated cover row (a forecast) counts on its own day only
+        for c in p.cover_on(d):
+            h = hours[c.shift_type]
+            home = p.unit_by_id[c.unit_id].home_id
+            for key in (c.unit_id, home, f"role:{c.role or '(any)'}", "total"):
+                need[key][0] += c.minimum * h
+                need[key][1] += c.ideal * h
+    for key, pair in need.items():  # hours a week: the horizon's hours spread over its weeks
+        need[key] = [(v * 7 / len(days)).quantize(Decimal("0.1")) for v in pair]
     people: dict[str, list] = defaultdict(lambda: [0, 0, Decimal(0), Decimal(0)])  # staff, bank, contracted, available
     for x in p.staff:
         leave_days = {d for lv in p.approved_leave(x.staff_id) for d in days if lv.covers(d)}

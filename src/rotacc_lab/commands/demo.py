@@ -5,7 +5,8 @@ rota for the demo year with every phase, write the full report bundle (every
 admin report, with charts) as one HTML file, and execute the monthly report
 notebook for the first month with papermill. Beside it, the demo hospital
 department (``data/demo-department``) is imported and its pool versus demand printed, and
-its two years of synthetic attendances are written beside it for ``forecast --apply``.
+its two years of synthetic attendances are written beside it for ``forecast --apply``; the
+demo care-home provider (``data/demo-provider``) likewise, with two years of care hours per unit.
 """
 
 from __future__ import annotations
@@ -96,7 +97,11 @@ def run_demo(out: Path, *, time_limit: float | None = None, progress: bool = Tru
     from .departments import build_demo_department
 
     department = build_demo_department(out, say)
-    return {"workspace": ws_path, "report": html, "monthly": monthly, "run": run, "department": department}
+    from .carehomes import build_demo_provider
+
+    provider = build_demo_provider(out, say)
+    return {"workspace": ws_path, "report": html, "monthly": monthly, "run": run, "department": department,
+            "provider": provider}
 
 
 def register(app: typer.Typer) -> None:

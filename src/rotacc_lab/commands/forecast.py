@@ -71,10 +71,13 @@ def register(app: typer.Typer) -> None:
         end: Optional[str] = typer.Option(None, "--end", help="last date for --apply / --what-if"),
         bound: str = typer.Option("point", "--bound", help="--apply: cover for the point, upper or lower forecast"),
         actor: str = typer.Option("cli", "--actor", help="name recorded in the audit log"),
-        ratio: Optional[list[str]] = typer.Option(None, "--ratio", help="department: TYPE=R, R people on shift type "
+        ratio: Optional[list[str]] = typer.Option(None, "--ratio", help="department/provider: TYPE=R, R people on shift type "
                                                   "TYPE per unit of activity (repeat per type; e.g. night=0.02)"),
-        activity: Optional[Path] = typer.Option(None, "--activity", help="department: the activity CSV to forecast "
-                                                "(a department workspace does not store activity)"),
+        activity: Optional[Path] = typer.Option(None, "--activity", help="department or provider: the activity CSV "
+                                                "to forecast (these workspaces do not store activity)"),
+        unit: Optional[str] = typer.Option(None, "--unit", help="provider: the unit whose cover the activity decides"),
+        care_role: Optional[str] = typer.Option(None, "--role", help="provider: the role of the cover rows (default: "
+                                                "the role of the unit's standing row for each shift type)"),
     ) -> None:
         """Forecast daily activity with 80 % and 95 % intervals; --backtest scores the models; --per adds cover."""
         from .. import forecast as fc
@@ -83,12 +86,18 @@ def register(app: typer.Typer) -> None:
         try:
             from ..store.kinds import workspace_kind
 
-            if workspace_kind(workspace) == "department":
+            kind = workspace_kind(workspace)
+            if kind != "provider" and (unit is not None or care_role is not None):
+                raise RotaccError("--unit/--role: only for a care-home provider workspace")
+            if kind == "department":
                 return _department(workspace, activity, series, model, per, target, share, minimum, ratio or [],
                                    level, start, end, bound, actor, apply, as_json)
+            if kind == "provider":
+                return _provider(workspace, activity, series, model, per, target, share, minimum, ratio or [],
+                                 level, start, end, bound, actor, apply, as_json, unit, care_role)
             if ratio or activity is not None:
-                raise RotaccError("--ratio/--activity: only for a department workspace; a practice uses --per "
-                                  "and its stored activity")
+                raise RotaccError("--ratio/--activity: only for a department or provider workspace; a practice uses "
+                                  "--per and its stored activity")
             s, nation = load_series(workspace, series)
             if run_backtest:
                 bar = _Bar(not as_json)
@@ -223,21 +232,18 @@ def parse_ratios(items: list[str], series: str, minimum: int):
     return rules
 
 
-def _department(workspace: Path, activity: Optional[Path], series, model: str, per, target: str, share: float,
-                minimum: int, ratios: list[str], level: int, start_text, end_text, bound: str, actor: str,
-                apply: bool, as_json: bool) -> None:
-    """forecast (and --apply) for a department workspace: the cover becomes date rows of its demand."""
+def _csv_plan(workspace: Path, kind: str, activity: Optional[Path], series, model: str, per, target: str,
+              share: float, minimum: int, ratios: list[str], level: int, start_text, end_text, apply: bool,
+              codes: set[str], nation: str):
+    """The cover plan of a department or provider --apply: forecast the activity CSV, one rule per shift type."""
     from .. import forecast as fc
     from ..activity import read_activity_csv
-    from ..dates import require_date
-    from ..forecast.apply import department_demand
-    from ..store.department_io import load_department, replace_demand
 
     if activity is None:
-        raise RotaccError(f"--activity: missing; {workspace} is a department workspace, which stores no activity; "
+        raise RotaccError(f"--activity: missing; {workspace} is a {kind} workspace, which stores no activity; "
                           "give the activity CSV (date,series,value) to forecast")
     if not apply:
-        raise RotaccError("a department workspace: give --apply with --start/--end (forecast the CSV alone by "
+        raise RotaccError(f"a {kind} workspace: give --apply with --start/--end (forecast the CSV alone by "
                           "importing it into a practice-style workspace, or see docs/forecasting.md)")
     if level not in (80, 95):
         raise RotaccError(f"--level: {level!r} is not accepted; give 80 or 95")
@@ -257,18 +263,29 @@ def _department(workspace: Path, activity: Optional[Path], series, model: str, p
         raise RotaccError("--ratio: missing; --apply needs a staffing rule per shift type (--ratio TYPE=R, or "
                           "--per with --target TYPE)")
     start, end, horizon = _forecast_range(s, start_text, end_text)
-    dept = load_department(workspace)
-    nation = dept.settings.uk_nation.value.lower()
-    codes = {t.code for t in dept.shift_types}
     for r in rules:
         if r.target not in codes:
             raise RotaccError(f"--ratio: shift type {r.target!r} is not one of {workspace}'s ({', '.join(sorted(codes))})")
     f = fc.forecast_series(s, nation, model, horizon)
-    plan = fc.cover_plan(f, rules, level)
-    new_demand, changes = department_demand(dept, plan, start, end, bound)
     details = {"series": s.name, "activity": str(activity), "model": model, "origin": s.end.isoformat(),
-               "level": level, "bound": bound, "start": start.isoformat(), "end": end.isoformat(),
-               "rules": [r.describe() for r in rules], "changed": len(changes)}
+               "level": level, "start": start.isoformat(), "end": end.isoformat(),
+               "rules": [r.describe() for r in rules]}
+    return fc.cover_plan(f, rules, level), rules, start, end, details
+
+
+def _department(workspace: Path, activity: Optional[Path], series, model: str, per, target: str, share: float,
+                minimum: int, ratios: list[str], level: int, start_text, end_text, bound: str, actor: str,
+                apply: bool, as_json: bool) -> None:
+    """forecast (and --apply) for a department workspace: the cover becomes date rows of its demand."""
+    from ..forecast.apply import department_demand
+    from ..store.department_io import load_department, replace_demand
+
+    dept = load_department(workspace)
+    plan, rules, start, end, details = _csv_plan(
+        workspace, "department", activity, series, model, per, target, share, minimum, ratios, level, start_text,
+        end_text, apply, {t.code for t in dept.shift_types}, dept.settings.uk_nation.value.lower())
+    new_demand, changes = department_demand(dept, plan, start, end, bound)
+    details.update(bound=bound, changed=len(changes))
     version = replace_demand(workspace, new_demand, actor, details, expect_version=dept.data_version)
     if as_json:
         typer.echo(json.dumps({**details, "data_version": version, "changes": [
@@ -281,6 +298,37 @@ def _department(workspace: Path, activity: Optional[Path], series, model: str, p
     for c in changes:
         b = f"{c.before[0]}/{c.before[1]}" if c.before else "none"
         typer.echo(f"  {c.date} {c.date.strftime('%a')} {c.shift_type:<8} min/ideal {b} -> {c.after[0]}/{c.after[1]}")
+
+
+def _provider(workspace: Path, activity: Optional[Path], series, model: str, per, target: str, share: float,
+              minimum: int, ratios: list[str], level: int, start_text, end_text, bound: str, actor: str,
+              apply: bool, as_json: bool, unit: Optional[str], role: Optional[str]) -> None:
+    """forecast --apply for a care-home provider: one unit's cover becomes dated cover rows per shift type."""
+    from ..forecast.apply import provider_cover
+    from ..store.provider_io import load_provider, replace_cover
+
+    p = load_provider(workspace)
+    if unit is None:
+        raise RotaccError(f"--unit: missing; a provider's activity is a unit's (units: "
+                          f"{', '.join(u.unit_id for u in p.units)})")
+    plan, rules, start, end, details = _csv_plan(
+        workspace, "provider", activity, series, model, per, target, share, minimum, ratios, level, start_text,
+        end_text, apply, set(p.shift_type_by_code), p.settings.uk_nation.value.lower())
+    cover, changes = provider_cover(p, plan, start, end, unit, role, bound)
+    details.update(bound=bound, unit=unit, role=role, changed=len(changes))
+    version = replace_cover(workspace, cover, actor, details, expect_version=p.data_version)
+    if as_json:
+        typer.echo(json.dumps({**details, "data_version": version, "changes": [
+            {"date": c.date.isoformat(), "unit": c.unit_id, "shift_type": c.shift_type, "role": c.role,
+             "before": list(c.before) if c.before else None, "after": list(c.after)} for c in changes]}, indent=2))
+        return
+    typer.echo(f"wrote the cover ({model}; minimum = {bound}, ideal = {level} % upper bound) as dated cover rows of "
+               f"{unit} for {', '.join(r.target for r in rules)} on {start}..{end}: {len(changes)} row(s) changed "
+               f"(data version {version})")
+    for c in changes:
+        b = f"{c.before[0]}/{c.before[1]}" if c.before else "none"
+        typer.echo(f"  {c.date} {c.date.strftime('%a')} {c.shift_type:<16} {c.role or 'any role':<6} "
+                   f"min/ideal {b} -> {c.after[0]}/{c.after[1]}")
 
 
 def _forecast_range(s, start_text: str | None, end_text: str | None):

@@ -169,3 +169,75 @@ def department_demand(dept, plan: Sequence[CoverDay], start: date, end: date,
             if before != (minimum, ideal):
                 changes.append(DepartmentDemandChange(d, t, before, (minimum, ideal)))
     return tuple(kept + new), changes
+
+
+# --------------------------------------------------------------------------- care-home providers
+
+
+@dataclass(frozen=True)
+class ProviderCoverChange:
+    date: date
+    unit_id: str
+    shift_type: str
+    role: str | None
+    before: tuple[int, int] | None  # (minimum, ideal) in force before, None if no row applied
+    after: tuple[int, int]
+
+
+def provider_cover(provider, plan: Sequence[CoverDay], start: date, end: date, unit_id: str,
+                   role: str | None = None, bound: str = "point"):
+    """A provider's cover rows with the forecast cover of one unit as dated rows on every day of ``[start, end]``.
+
+    ``plan`` holds cover per date whose ``target`` is a shift type of the provider
+    (``--ratio TYPE=R``). Each (date, shift type) of ``unit_id`` gets a dated row for
+    ``role``: ``minimum`` = the cover for ``bound`` and ``ideal`` = the upper bound's
+    cover (never below the minimum), all rounded up. Without ``role`` the role is the
+    one of the unit's standing row for that shift type, which must then be unique.
+    Dated rows of other units, shift types or roles, or outside the range, are kept; a
+    care home runs every day. Returns ``(cover rows, changes)``; pure.
+    """
+    from ..carehomes.model import Cover
+
+    if bound not in BOUNDS:
+        raise ValueError(f"--bound: {bound!r} is not accepted; give one of {', '.join(BOUNDS)}")
+    if unit_id not in provider.unit_by_id:
+        raise ValueError(f"--unit: {unit_id!r} is not a unit of {provider.settings.name}; units: "
+                         f"{', '.join(u.unit_id for u in provider.units)}")
+    if role is not None and role not in provider.role_by_code:
+        raise ValueError(f"--role: {role!r} is not a role of {provider.settings.name}; roles: "
+                         f"{', '.join(r.role for r in provider.roles)}")
+    codes = [t.code for t in provider.shift_types]
+    targets = sorted({c.target for c in plan})
+    role_of = {}
+    for t in targets:
+        if t not in codes:
+            raise ValueError(f"--ratio: shift type {t!r} is not one of {provider.settings.name}'s ({', '.join(codes)})")
+        if role is not None:
+            role_of[t] = role
+            continue
+        standing = sorted({c.role or "" for c in provider.cover if c.day is None and c.unit_id == unit_id
+                           and c.shift_type == t})
+        if len(standing) != 1:
+            raise ValueError(f"--role: missing; unit {unit_id} has {len(standing)} standing cover rows for shift type "
+                             f"{t} ({', '.join(r or 'any role' for r in standing) or 'none'}); name the role the "
+                             "forecast cover is for")
+        role_of[t] = standing[0] or None
+    by = {(c.date, c.target): c for c in plan}
+    check_range(start, end, sorted({c.date for c in plan}))
+    days = [date.fromordinal(o) for o in range(start.toordinal(), end.toordinal() + 1)]
+    replaced = {(d, (unit_id, t, role_of[t])) for d in days for t in targets}
+    kept = [c for c in provider.cover if not (c.day is not None and (c.day, c.key) in replaced)]
+    new, changes = [], []
+    for d in days:
+        in_force = {c.key: c for c in provider.cover_on(d)}
+        for t in targets:
+            c = by[(d, t)]
+            minimum = {"point": c.point, "upper": c.upper, "lower": c.lower}[bound]
+            ideal = max(minimum, c.upper)
+            key = (unit_id, t, role_of[t])
+            new.append(Cover(unit_id, t, role_of[t], minimum, ideal, d))
+            old = in_force.get(key)
+            before = (old.minimum, old.ideal) if old is not None else None
+            if before != (minimum, ideal):
+                changes.append(ProviderCoverChange(d, unit_id, t, role_of[t], before, (minimum, ideal)))
+    return tuple(kept + new), changes

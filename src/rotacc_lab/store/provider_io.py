@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Sequence
 
 import pyarrow as pa
 
@@ -40,11 +41,14 @@ from ..carehomes.source import read_provider_full, write_provider_folder
 from ..domain import UKNation
 from ..rostering.rules import RuleSet
 from ..rostering.shifts import ShiftType
+from ..errors import RotaccError
 from .kinds import ImportSummary, Kind, arrow_table, audit_rows, data_version, open_kind, replace_file
 
 TABLE_ORDER = ("provider", "homes", "units", "roles", "shift_types", "staff", "agency_rates", "cover", "skill_mix",
                "leave")
-PROVIDER = Kind("provider", "provider_schema.sql", 1, TABLE_ORDER, "a provider folder (one with provider.toml)")
+#: schema versions: 1 the first; 2 adds ``cover.day`` (dated cover rows; a version-1 file reads as all standing rows
+#: and is written as version 2 by its next import or forecast)
+PROVIDER = Kind("provider", "provider_schema.sql", 2, TABLE_ORDER, "a provider folder (one with provider.toml)")
 
 
 #: the summary an import returns (``str()`` of it is what the CLI prints)
@@ -95,8 +99,9 @@ def _tables(p: Provider) -> dict[str, pa.Table]:
                           [("position", I), ("role", S), ("shift_type", S), ("weekday_pence", L),
                            ("weekend_pence", L), ("bank_holiday_pence", L)]),
         "cover": t([{"position": i, "unit_id": c.unit_id, "shift_type": c.shift_type, "role": c.role,
-                     "minimum": c.minimum, "ideal": c.ideal} for i, c in enumerate(p.cover)],
-                   [("position", I), ("unit_id", S), ("shift_type", S), ("role", S), ("minimum", I), ("ideal", I)]),
+                     "minimum": c.minimum, "ideal": c.ideal, "day": c.day} for i, c in enumerate(p.cover)],
+                   [("position", I), ("unit_id", S), ("shift_type", S), ("role", S), ("minimum", I), ("ideal", I),
+                    ("day", D)]),
         "skill_mix": t([{"position": i, "unit_id": m.unit_id, "shifts": m.shifts.value, "role": m.role,
                          "one_per": m.one_per} for i, m in enumerate(p.skill_mix)],
                        [("position", I), ("unit_id", S), ("shifts", S), ("role", S), ("one_per", I)]),
@@ -153,13 +158,49 @@ def load_provider(workspace: str | Path) -> Provider:
         agency = tuple(AgencyRate(r, t, int(wd), opt_int(we), opt_int(bh)) for r, t, wd, we, bh in q(
             "SELECT role, shift_type, weekday_pence, weekend_pence, bank_holiday_pence FROM agency_rates"
             " ORDER BY position"))
-        cover = tuple(Cover(u, t, r, int(mn), int(ide)) for u, t, r, mn, ide in q(
-            "SELECT unit_id, shift_type, role, minimum, ideal FROM cover ORDER BY position"))
+        dated = bool(q("SELECT 1 FROM information_schema.columns WHERE table_name = 'cover' AND column_name = 'day'"))
+        cover = tuple(Cover(u, t, r, int(mn), int(ide), d) for u, t, r, mn, ide, d in q(
+            f"SELECT unit_id, shift_type, role, minimum, ideal, {'day' if dated else 'NULL'} FROM cover"
+            " ORDER BY position"))
         mix = tuple(SkillMix(u, Shifts(s), r, int(n)) for u, s, r, n in q(
             "SELECT unit_id, shifts, role, one_per FROM skill_mix ORDER BY position"))
         leave = tuple(Leave(s, a, b, LeaveKind(k), LeaveStatus(st)) for s, a, b, k, st in q(
             "SELECT staff_id, start_date, end_date, kind, status FROM leave ORDER BY position"))
     return Provider(settings, homes, units, roles, types, staff, agency, cover, mix, leave, version)
+
+
+def replace_cover(workspace: str | Path, cover: Sequence[Cover], actor: str, why: dict,
+                  expect_version: int | None = None) -> int:
+    """Make ``cover`` the cover table of the provider in ``workspace``; return the new data version.
+
+    The other tables are carried over unchanged and the file is rebuilt beside the
+    target and moved into place, so a failure leaves it byte-for-byte as it was. One
+    audit row (action ``forecast``, entity ``cover``) records ``why``; ``expect_version``
+    refuses the write when the file changed since it was read.
+    """
+    from dataclasses import replace
+
+    path = Path(workspace)
+    p = load_provider(path)
+    units, types, roles = set(p.unit_by_id), set(p.shift_type_by_code), set(p.role_by_code)
+    seen = set()
+    for i, c in enumerate(cover):
+        where = f"cover row {i + 1} ({c.unit_id} {c.shift_type} {c.role or 'any role'} {c.day or 'every day'})"
+        if c.unit_id not in units or c.shift_type not in types or (c.role is not None and c.role not in roles):
+            raise RotaccError(f"{where}: unit, shift type or role is not one of {path}'s (units "
+                              f"{', '.join(sorted(units))}; shift types {', '.join(sorted(types))}; roles "
+                              f"{', '.join(sorted(roles))})")
+        if not 0 <= c.minimum <= c.ideal <= 100:
+            raise RotaccError(f"{where}: minimum {c.minimum} and ideal {c.ideal} are not accepted; "
+                              "give 0 <= minimum <= ideal <= 100")
+        if (c.key, c.day) in seen:
+            raise RotaccError(f"{where}: appears twice; give each unit, shift type, role and date once")
+        seen.add((c.key, c.day))
+    tables = _tables(replace(p, cover=tuple(cover)))
+    _, version = replace_file(path, PROVIDER, tables, actor, path,
+                              event=("forecast", "cover", PROVIDER.name, {**why, "rows": len(cover)}),
+                              expect_version=p.data_version if expect_version is None else expect_version)
+    return version
 
 
 def export_provider(workspace: str | Path, folder: str | Path) -> list[Path]:

@@ -1,4 +1,4 @@
--- rotacc-lab care-home PROVIDER workspace schema, VERSION 1.
+-- rotacc-lab care-home PROVIDER workspace schema, VERSION 2 (2: cover.day, dated cover rows).
 -- Its own kind of file (meta.kind = 'provider') with its own version sequence; it shares
 -- nothing with the practice schema (schema.sql) or the department schema. Money is whole
 -- pence. Every table from a CSV file keeps the file's row order in `position`.
@@ -88,7 +88,8 @@ CREATE TABLE cover (
     shift_type VARCHAR NOT NULL REFERENCES shift_types (shift_type),
     role       VARCHAR REFERENCES roles (role),  -- NULL: any role
     minimum    INTEGER NOT NULL CHECK (minimum BETWEEN 0 AND 100),
-    ideal      INTEGER NOT NULL CHECK (ideal BETWEEN minimum AND 100)
+    ideal      INTEGER NOT NULL CHECK (ideal BETWEEN minimum AND 100),
+    day        DATE  -- NULL: every day; a date: replaces the row of its unit, shift type and role on that day
 );
 
 CREATE TABLE skill_mix (
