@@ -2,7 +2,7 @@
 
 ``rotacc-lab import WS FOLDER`` and ``export`` handle provider folders too
 (commands/workspace.py dispatches on ``provider.toml`` and the workspace's kind).
-The cover model (``rotacc-lab cover``) comes with issue 16, item 2.
+``cover`` plans who works what at least cost (:mod:`rotacc_lab.carehomes.cover`).
 """
 
 from __future__ import annotations
@@ -101,6 +101,8 @@ def build_demo_provider(out: Path, say=typer.echo) -> Path:
 
 
 def register(app: typer.Typer) -> None:
+    register_cover(app)
+
     @app.command("provider")
     def provider_cmd(
         workspace: Path = typer.Argument(..., help="a care-home provider workspace (.duckdb)"),
@@ -118,3 +120,128 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(summary.as_dict(), indent=2))
         else:
             typer.echo(render_summary(summary), nl=False)
+
+
+def render_cover(problem, plan, greedy, cost, greedy_cost) -> str:
+    """The cover plan in words and tables: cost split, agency and gaps with their reasons, saving on the greedy."""
+    from collections import defaultdict
+
+    from ..carehomes.cover import gaps
+
+    p = problem.provider
+    lines = [f"{p.settings.name}: cover {problem.start} to {problem.end} ({problem.days} days), "
+             f"{len(plan.bookings)} shifts booked",
+             f"CP-SAT {plan.status} in {plan.wall_seconds:g} s: objective £{cost.total / 100:,.2f}, "
+             f"bound £{(plan.bound_centipence or 0) / 10000:,.2f}, gap {plan.gap_percent}%",
+             f"greedy fill: objective £{greedy_cost.total / 100:,.2f}; saving "
+             f"£{(greedy_cost.total - cost.total) / 100:,.2f} "
+             f"({100 * (greedy_cost.total - cost.total) / max(greedy_cost.total, 1):.1f}%)", ""]
+    rows = []
+    for name, c in (("cp-sat", cost), ("greedy", greedy_cost)):
+        rows.append([name] + [f"£{getattr(c, k) / 100:,.2f}" for k in
+                              ("contracted", "bank", "uplift", "overtime", "agency", "shortfall", "skill_mix")]
+                    + [f"£{c.money / 100:,.2f}"])
+    lines += _table(["plan", "contracted", "bank", "uplift", "overtime", "agency", "shortfall (penalty)",
+                     "skill mix (penalty)", "paid"], rows)
+    by_home: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for g in gaps(problem, plan):
+        home = p.unit_by_id[g.unit_id].home_id
+        by_home[home][0] += g.agency
+        by_home[home][1] += g.shortfall
+    if by_home:
+        lines += ["", "agency and gaps by home (shifts):"]
+        lines += _table(["home", "agency", "short"], [[h, v[0], v[1]] for h, v in sorted(by_home.items())])
+    listed = [g.reason() for g in gaps(problem, plan)]
+    if listed:
+        lines += ["", f"agency and shortfall, why ({len(listed)} posts):"] + [f"  {r}" for r in listed[:40]]
+        if len(listed) > 40:
+            lines.append(f"  ... and {len(listed) - 40} more (--json lists all)")
+    if plan.mix_short:
+        lines += ["", "skill mix not met: " + ", ".join(f"{k[1]} {k[2].value} {k[0]:%d %b} ({v} senior)"
+                                                       for k, v in sorted(plan.mix_short.items(), key=str)[:20])]
+    return "\n".join(lines) + "\n"
+
+
+def register_cover(app: typer.Typer) -> None:
+    @app.command("cover")
+    def cover_cmd(
+        workspace: Path = typer.Argument(..., help="a care-home provider workspace (.duckdb)"),
+        start: str = typer.Option(None, "--start", help="first day (YYYY-MM-DD; default: the horizon's start)"),
+        days: int = typer.Option(None, "--days", help="days to plan, 1..366 (default: the horizon's length)"),
+        time_limit: float = typer.Option(30.0, "--time-limit", help="CP-SAT seconds (deterministic with --workers 1)"),
+        seed: int = typer.Option(0, "--seed", help="CP-SAT random seed"),
+        workers: int = typer.Option(2, "--workers", help="CP-SAT workers; 1 = reproducible (the same plan every run)"),
+        csv_out: Path = typer.Option(None, "--csv", help="write the bookings, agency and gaps to this CSV"),
+        as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
+    ) -> None:
+        """Cover every unit's shifts at least cost: staff, overtime, bank, agency; gaps priced and explained."""
+        import csv as _csv
+        import threading
+
+        from ..carehomes.cover import CoverProblem, evaluate_cover, gaps, solve_cover
+        from ..dates import parse_date
+        from ..store.provider_io import load_provider
+
+        try:
+            p = load_provider(workspace)
+            first = parse_date(start, "--start") if start is not None else p.settings.horizon_start
+            n = days if days is not None else p.settings.horizon_days
+            problem = CoverProblem(p, first, n)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        stop = threading.Event()
+        from tqdm.auto import tqdm
+
+        import sys
+
+        # a bar on a terminal; in a log (not a terminal) no bar, the summary lines only
+        bar = tqdm(total=None, desc="cover model", unit=" solutions", leave=False,
+                   disable=as_json or not sys.stderr.isatty())
+
+        def progress(pr):
+            bar.set_postfix_str(f"£{pr.objective_pence / 100:,.0f} (bound £{pr.bound_pence / 100:,.0f})")
+            bar.update(1)
+
+        try:
+            plan, greedy = solve_cover(problem, time_limit=time_limit, seed=seed, workers=workers,
+                                       on_progress=progress, stop=stop)
+        except ValueError as err:
+            raise _fail(err)
+        except KeyboardInterrupt:
+            stop.set()
+            typer.echo("interrupted; nothing was written", err=True)
+            raise typer.Exit(130)
+        finally:
+            bar.close()
+        cost, greedy_cost = evaluate_cover(problem, plan), evaluate_cover(problem, greedy)
+        if csv_out is not None:
+            try:
+                with open(csv_out, "w", newline="", encoding="utf-8") as fh:
+                    w = _csv.writer(fh)
+                    w.writerow(["date", "unit_id", "shift_type", "role", "who", "kind"])
+                    for b in plan.bookings:
+                        w.writerow([b.day, b.unit_id, b.shift_type, b.role or "", b.staff_id, "staff"])
+                    for g in gaps(problem, plan):
+                        for kind, k in (("agency", g.agency), ("shortfall", g.shortfall)):
+                            for _ in range(k):
+                                w.writerow([g.day, g.unit_id, g.shift_type, g.role or "", "", kind])
+            except OSError as err:
+                raise _fail(RotaccError(f"--csv: cannot write {csv_out}: {err.strerror or err}"))
+        if as_json:
+            out = {"start": str(problem.start), "days": problem.days, "status": plan.status,
+                   "wall_seconds": plan.wall_seconds, "objective_pence": cost.total,
+                   "bound_pence": round((plan.bound_centipence or 0) / 100), "gap_percent": plan.gap_percent,
+                   "cost": cost.as_dict(), "greedy_cost": greedy_cost.as_dict(),
+                   "saving_pence": greedy_cost.total - cost.total,
+                   "reproducible": workers == 1,
+                   "gaps": [{"date": str(g.day), "unit_id": g.unit_id, "shift_type": g.shift_type, "role": g.role,
+                             "minimum": g.minimum, "staffed": g.staffed, "agency": g.agency,
+                             "shortfall": g.shortfall, "why": g.reason()} for g in gaps(problem, plan)],
+                   "bookings": [{"date": str(b.day), "unit_id": b.unit_id, "shift_type": b.shift_type,
+                                 "role": b.role, "staff_id": b.staff_id} for b in plan.bookings]}
+            typer.echo(json.dumps(out, indent=2))
+        else:
+            typer.echo(render_cover(problem, plan, greedy, cost, greedy_cost), nl=False)
+            if workers != 1:
+                typer.echo(f"(parallel search with {workers} workers: another run may give another plan of a "
+                           "similar cost; --workers 1 is reproducible)")
