@@ -358,8 +358,13 @@ def assignments(problem: CoverProblem, bookings: Iterable[Booking]) -> list[Assi
 
 
 def check_plan(problem: CoverProblem, plan: CoverPlan):
-    """The independent Working Time checker over the plan's bookings."""
-    return check_rota(assignments(problem, plan.bookings), problem.rules(), problem.period)
+    """The independent Working Time checker over the plan's bookings (the 48-hour average not for those who opted out)."""
+    from dataclasses import replace as _replace
+
+    result = check_rota(assignments(problem, plan.bookings), problem.rules(), problem.period)
+    opted = {s.staff_id for s in problem.provider.staff if s.opted_out}
+    kept = tuple(v for v in result.violations if not (v.rule == "average_weekly_hours" and v.person in opted))
+    return _replace(result, violations=kept)
 
 
 def evaluate_cover(problem: CoverProblem, plan: CoverPlan) -> CoverCost:
