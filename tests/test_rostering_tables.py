@@ -59,10 +59,14 @@ def test_header_problems_and_ragged_rows():
     assert [w.column for w in ck.warnings] == ["x"]
     ck = Collector()
     sheet = read_csv_text("a,b\n1,2\n\n3,4,5\n6\n", "t.csv", table, ck)
-    assert [n for n, _ in sheet.rows] == [1, 4]  # blank row skipped, row 3 too long
-    assert [(p.row, p.value) for p in ck.problems] == [(3, ["5"])]
-    assert sheet.rows[1][1] == {"a": "6", "b": ""}
-    assert ck.cell(sheet, 4, sheet.rows[1][1], "b", p_int(), "a number", required=True) is BAD
+    # blank row skipped; row 3 (one field too many) and row 4 (one too few) refused, kept so ids stay known
+    assert [n for n, _ in sheet.rows] == [1, 3, 4]
+    assert [(p.row, p.value, p.message.split(";")[0]) for p in ck.problems] == [
+        (3, "5", "has 3 fields but the header has 2"), (4, None, "has 1 fields but the header has 2 (missing b)")]
+    assert sheet.rows[2][1] == {"a": "6", "b": ""}
+    # the missing cell is BAD without a second problem ("is required")
+    assert ck.cell(sheet, 4, sheet.rows[2][1], "b", p_int(), "a number", required=True) is BAD
+    assert len(ck.problems) == 2
 
 
 def test_shift_types_table_round_trips():

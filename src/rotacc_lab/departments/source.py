@@ -19,6 +19,7 @@ from typing import Any, Mapping
 from ..dates import date_reason
 from ..domain import UKNation
 from ..errors import Problem, RotaccError, ValidationError
+from ..input_text import not_utf8
 from ..rostering.rules import RuleSet
 from ..rostering.shifts import ShiftType
 from ..rostering.tables import (
@@ -474,9 +475,9 @@ def read_rota_file(path: str | Path, department: Department) -> tuple[RotaEntry,
         raise RotaccError(f"rota file {path} does not exist; give a CSV with columns doctor_id, date, shift_type")
     ck = Collector()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise RotaccError(f"rota file {path} is not UTF-8 text ({err})") from None
+        raise RotaccError(f"rota file {path} {not_utf8(err, 'UTF-8 CSV')}") from None
     sheet = read_csv_text(text, path.name, ROTA, ck)
     refs = _Refs(department.shift_type_by_code, set(department.shift_type_by_code), department.doctor_by_id,
                  set(department.doctor_by_id), set(department.groups))

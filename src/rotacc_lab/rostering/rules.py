@@ -128,6 +128,11 @@ class Period:
         return cls(first, (last - first).days // 7 + 1)
 
 
+#: the largest value of any rule limit (hours, days, nights, weekends): far above any real
+#: limit, so a typo such as 3000000000 or inf is refused instead of disabling the rule
+MAX_LIMIT = 10_000
+
+
 @dataclass(frozen=True)
 class Param:
     """One limit of a rule: its name in ``[rules.<rule>]``, default and unit."""
@@ -582,6 +587,8 @@ class RuleSet:
                     continue
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v <= 0:
                     bad(key, v, f"must be a positive number of {param.unit}")
+                elif v > MAX_LIMIT:  # also inf: int(inf) would raise, and 3e9 days is no limit
+                    bad(key, v, f"is not accepted; give a positive number of {param.unit} up to {MAX_LIMIT:,}")
                 elif param.integer and v != int(v):
                     bad(key, v, f"must be a whole number of {param.unit}")
                 elif not param.integer and round(v * 60) != v * 60:

@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..dates import date_reason
 from ..errors import Problem, RotaccError, ValidationError
+from ..input_text import cell_problem, control_problem, csv_error, csv_reader, header_problems, not_utf8, shape_problem
 from ..private import make_private_dir, write_private_text
 from .shifts import ShiftType, parse_hhmm
 
@@ -65,6 +66,9 @@ class Sheet:
     source: str
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]]
+    #: (row, column) of cells already refused while reading (control characters, over-long, missing
+    #: from a short row): :meth:`Collector.cell` gives ``BAD`` for them without a second problem
+    bad: set[tuple[int, str]] = field(default_factory=set)
 
 
 @dataclass
@@ -83,6 +87,8 @@ class Collector:
     def cell(self, sheet: Sheet, i: int, row: dict[str, str], col: str, parse: Callable[[str], Any],
              accepted: str, required: bool = False, default: Any = None) -> Any:
         """The parsed value of ``row[col]``, ``default`` when blank, or ``BAD`` (problem recorded)."""
+        if (i, col) in sheet.bad:
+            return BAD
         text = row.get(col, "")
         if text == "":
             if required:
@@ -106,12 +112,23 @@ class Collector:
 
 
 def read_csv_text(text: str, source: str, table: Table, ck: Collector) -> Sheet | None:
-    """Parse CSV text against ``table``; ``None`` when its header is unusable (problems recorded)."""
-    reader = list(csv.reader(io.StringIO(text)))
+    """Parse CSV text against ``table``; ``None`` when its header is unusable (problems recorded).
+
+    Refused here, each with its file, row, column and value (``input_text``): a file the csv
+    module cannot read, control characters in the header or a cell, a cell over
+    ``MAX_CELL_CHARS`` and a row with more or fewer fields than the header.
+    """
+    lines = csv_reader(io.StringIO(text))
+    try:
+        reader = list(lines)
+    except csv.Error as err:  # a missing closing quote, a field over CSV_FIELD_LIMIT
+        ck.problems.append(csv_error(source, lines.line_num, err))
+        return None
     if not reader:
         ck.add(source, None, None, None, f"file is empty; it needs at least the header row {','.join(table.columns)}")
         return None
     columns = [c.strip() for c in reader[0]]
+    ck.problems.extend(header_problems(source, columns))
     ok = True
     for c in table.required:
         if c not in columns:
@@ -126,16 +143,21 @@ def read_csv_text(text: str, source: str, table: Table, ck: Collector) -> Sheet 
     if not ok:
         return None
     rows = []
+    bad: set[tuple[int, str]] = set()
     for n, values in enumerate(reader[1:], start=1):
         texts = [v.strip() for v in values]
         if not any(texts):
             continue
-        if len(texts) > len(columns) and any(texts[len(columns):]):
-            ck.add(source, n, None, values[len(columns):], f"row has {len(texts)} cells but the header has {len(columns)}")
-            continue
+        if (shape := shape_problem(source, n, texts, columns)) is not None:
+            ck.problems.append(shape)
+            bad.update((n, c) for c in columns[len(texts):] if c)  # missing: refused, not defaulted
+        for c, t in zip(columns, texts):
+            if c and (why := cell_problem(t)) is not None:
+                ck.add(source, n, c, t, why)
+                bad.add((n, c))
         texts += [""] * (len(columns) - len(texts))
         rows.append((n, {c: t for c, t in zip(columns, texts) if c}))
-    return Sheet(source, columns, rows)
+    return Sheet(source, columns, rows, bad)
 
 
 def read_table(folder: Path, table: Table, ck: Collector) -> Sheet | None:
@@ -146,11 +168,26 @@ def read_table(folder: Path, table: Table, ck: Collector) -> Sheet | None:
             ck.add(table.file, None, None, None, f"required file is missing from {folder}")
         return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")  # as written: a stray CR in a cell is not made a LF
     except UnicodeDecodeError as err:
-        ck.add(table.file, None, None, None, f"is not UTF-8 text ({err})")
+        ck.add(table.file, None, None, None, not_utf8(err, "UTF-8 CSV"))
         return None
     return read_csv_text(text, table.file, table, ck)
+
+
+def _toml_text_problems(ck: Collector, source: str, data: Any, key: str = "") -> None:
+    """Control characters in the keys and string values of a parsed TOML file."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            path = f"{key}.{k}" if key else str(k)
+            if (why := control_problem(str(k))) is not None:
+                ck.add(source, None, path, k, f"key {why}")
+            _toml_text_problems(ck, source, v, path)
+    elif isinstance(data, list):
+        for v in data:
+            _toml_text_problems(ck, source, v, key)
+    elif isinstance(data, str) and (why := cell_problem(data)) is not None:
+        ck.add(source, None, key, data, why)
 
 
 def read_toml(folder: Path, name: str, ck: Collector) -> dict[str, Any] | None:
@@ -159,10 +196,15 @@ def read_toml(folder: Path, name: str, ck: Collector) -> dict[str, Any] | None:
         ck.add(name, None, None, None, f"required file is missing from {folder}")
         return None
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        ck.add(name, None, None, None, not_utf8(err))
+        return None
+    except tomllib.TOMLDecodeError as err:
         ck.add(name, None, None, None, f"is not valid TOML: {err}")
         return None
+    _toml_text_problems(ck, name, data)
+    return data
 
 
 def unique_key(ck: Collector, sheet: Sheet, i: int, key: tuple, seen: dict[tuple, int], columns: str) -> bool:

@@ -33,7 +33,7 @@ from ..private import copy_private, private_umask
 from . import leftovers
 from .settings_io import to_json_values
 from .source import read_source_full
-from .workspace import Workspace, _shift_table, _write_settings, to_json, workspace_path
+from .workspace import Workspace, _shift_table, _write_settings, import_target, to_json, workspace_path
 
 #: practice tables, children before parents (deletion order)
 PRACTICE_TABLES_CHILD_FIRST = (
@@ -232,10 +232,8 @@ def import_source(workspace: str | Path, source: str | Path, actor: str = "cli")
     Raises :class:`~rotacc_lab.errors.ValidationError` listing every problem; in that
     case (and on any other failure) an existing workspace file is left untouched.
     """
-    target = workspace_path(workspace)
+    target = import_target(workspace)
     source = workspace_path(source, "source")
-    if target.is_dir():
-        raise RotaccError(f"workspace {target} is a folder, not a workspace file; give a .duckdb file to import into")
     if not target.parent.is_dir():
         raise cannot_write(target)
     result = read_source_full(source)  # raises before anything is opened

@@ -30,7 +30,7 @@ import pyarrow as pa
 from ..errors import Problem, RotaccError, WorkspaceNotFound
 from ..private import private_umask
 from . import leftovers
-from .workspace import Workspace
+from .workspace import Workspace, import_target
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def replace_file(target: str | Path, kind: Kind, tables: Mapping[str, pa.Table],
     ``import`` of ``source``); with ``expect_version`` the write is refused when the
     file's data version is not that one (someone wrote it since it was read).
     """
-    target, source = Path(target), Path(source)
+    target, source = import_target(target), Path(source)
     if not target.parent.is_dir():
         raise RotaccError(f"cannot create workspace {target}: folder {target.parent} does not exist")
     created = not target.exists()

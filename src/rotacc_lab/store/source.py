@@ -46,6 +46,8 @@ from ..domain import (
 from ..args import path_arg
 from ..dates import DateError, date_reason, parse_date
 from ..errors import Problem, RotaccError, ValidationError, problem_kind
+from ..input_text import (MAX_CELL_CHARS, control_problem, csv_error, csv_reader, header_problems, length_problem,
+                          not_utf8, shape_problem)
 from .settings_io import flatten_nested, parse_flat
 
 #: table name -> (required columns, optional columns); the file is ``<table>.csv`` / the sheet ``<table>``
@@ -127,18 +129,6 @@ def _cell_text(v: Any) -> str:
     return str(v).strip()
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def control_problem(text: str) -> str | None:
-    """Why ``text`` is refused when it holds a control character (NUL, a line break, ...), else ``None``."""
-    m = _CONTROL.search(text)
-    if m is None:
-        return None
-    return (f"contains the control character U+{ord(m.group()):04X} at position {m.start() + 1}; "
-            "give plain text (no NUL, tab, line break or other control characters)")
-
-
 def _raw_table(source: str, header: list[Any], body: Iterable[list[Any]],
                problems: list[Problem] | None = None, *, ragged: bool = False) -> RawTable:
     """The table as stripped strings; text with control characters and (``ragged``: a CSV file)
@@ -148,26 +138,15 @@ def _raw_table(source: str, header: list[Any], body: Iterable[list[Any]],
     """
     problems = [] if problems is None else problems
     columns = [_cell_text(h) for h in header]
-    for c in columns:
-        if (why := control_problem(c)) is not None:
-            problems.append(Problem(source, None, None, c, f"header {why}"))
+    problems.extend(header_problems(source, columns))
     rows = []
     for values in body:
         texts = [_cell_text(v) for v in values]
         if not any(texts):
             continue
         n = len(rows) + 1
-        if len(texts) > len(columns) and any(texts[len(columns):]):
-            extra = [t for t in texts[len(columns):] if t]
-            problems.append(Problem(source, n, None, extra[0] if len(extra) == 1 else extra,
-                                    f"has {len(texts)} fields but the header has {len(columns)}; "
-                                    "remove the extra field(s) or add a column for them to the header"))
-        elif ragged and len(texts) < len(columns):
-            missing = columns[len(texts):]
-            problems.append(Problem(source, n, None, None,
-                                    f"has {len(texts)} fields but the header has {len(columns)} (missing "
-                                    f"{', '.join(missing)}); give every field, an empty one as nothing "
-                                    "between two commas"))
+        if (shape := shape_problem(source, n, texts, columns, ragged)) is not None:
+            problems.append(shape)
         for c, t in zip(columns, texts):
             if t and (why := control_problem(t)) is not None:
                 problems.append(Problem(source, n, c or None, t, why))
@@ -186,8 +165,7 @@ def _read_folder(folder: Path) -> SourceData:
         try:
             settings_flat = flatten_nested(tomllib.loads(toml_path.read_text(encoding="utf-8")))
         except UnicodeDecodeError as err:
-            problems.append(Problem("settings.toml", None, None, None,
-                                    f"is not UTF-8 text (byte {err.start}); save it as UTF-8"))
+            problems.append(Problem("settings.toml", None, None, None, not_utf8(err)))
         except tomllib.TOMLDecodeError as err:
             problems.append(Problem("settings.toml", None, None, None, f"is not valid TOML: {err}"))
     tables: dict[str, RawTable] = {}
@@ -195,20 +173,12 @@ def _read_folder(folder: Path) -> SourceData:
         path = folder / f"{name}.csv"
         if not path.is_file():
             continue
-        if csv.field_size_limit() < _CSV_FIELD_LIMIT:
-            csv.field_size_limit(_CSV_FIELD_LIMIT)
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = csv.reader(fh)
+            rows = csv_reader(fh)
             try:
                 reader = list(rows)
-            except csv.Error as err:  # e.g. a field over the csv module's limit (131,072 characters)
-                problems.append(Problem(path.name, None, None, None,
-                                        f"cannot be read as CSV at line {rows.line_num} ({err}); "
-                                        "check for a missing closing quote or an over-long cell"))
-                continue
-            except UnicodeDecodeError as err:
-                problems.append(Problem(path.name, None, None, None,
-                                        f"is not UTF-8 text (byte {err.start}); save it as UTF-8 CSV"))
+            except (csv.Error, UnicodeDecodeError) as err:  # e.g. a field over CSV_FIELD_LIMIT, a Latin-1 file
+                problems.append(csv_error(path.name, rows.line_num, err))
                 continue
         if not reader:
             problems.append(Problem(path.name, None, None, None, "file is empty; it needs at least the header row"))
@@ -324,11 +294,6 @@ class _Checker:
 
 
 _INT_RE = re.compile(r"[+-]?\d+")
-#: the longest cell accepted (names, e-mails, reasons, ids, lists of ids)
-MAX_CELL_CHARS = 10_000
-#: the csv module refuses fields over 131,072 characters; read up to this so an over-long
-#: cell is reported with its file, row and column (MAX_CELL_CHARS) instead of stopping the file
-_CSV_FIELD_LIMIT = 16 * 1024 * 1024
 #: the largest shift id accepted: 2**53 - 1, exact in JSON numbers and browsers (and far inside DuckDB's BIGINT)
 MAX_SHIFT_ID = 2**53 - 1
 
@@ -459,8 +424,7 @@ def validate(data: SourceData) -> ReadResult:
             for i, r in enumerate(t.rows, start=1):
                 for c, text in r.items():
                     if len(text) > MAX_CELL_CHARS:
-                        ck.add(t.source, i, c, text, f"is {len(text):,} characters long; a cell holds at most "
-                               f"{MAX_CELL_CHARS:,}")
+                        ck.add(t.source, i, c, text, length_problem(text))
 
     def rows(name: str):
         t = tables.get(name)

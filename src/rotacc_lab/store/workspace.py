@@ -115,6 +115,14 @@ def workspace_path(value: object, what: str = "workspace") -> Path:
     return path_arg(value, what, "give the workspace file, e.g. 'practice.duckdb'")
 
 
+def import_target(value: object) -> Path:
+    """The workspace file an import writes: a path (see :func:`workspace_path`) that is not a folder."""
+    target = workspace_path(value)
+    if target.is_dir():
+        raise RotaccError(f"workspace {target} is a folder, not a workspace file; give a .duckdb file to import into")
+    return target
+
+
 def to_json(v: Any) -> str | None:
     """JSON text for audit/params/stats columns (dates ISO, decimals as strings)."""
     return None if v is None else json.dumps(_jsonable(v), sort_keys=True)
