@@ -25,7 +25,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=int, nargs="+", default=[7, 14, 28])
     ap.add_argument("--time-limit", type=float, default=30.0)
-    ap.add_argument("--workers", type=int, nargs="+", default=[2])
+    ap.add_argument("--workers", type=int, nargs="+", default=[8, 1])
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "demo-provider.duckdb"

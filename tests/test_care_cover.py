@@ -249,3 +249,13 @@ def test_regression_opted_out_of_the_48_hour_average_may_work_more():
     assert plan_problems(problem, replace(plan, bookings=plan.bookings)) == []
     not_opted = CoverProblem(one_unit([PERM], agency=()), MONDAY, 7)
     assert any("48 h" in m for m in plan_problems(not_opted, plan))  # the same rota breaks the rule for others
+
+
+def test_no_plan_in_the_time_limit_returns_the_greedy_plan_and_says_so(tmp_path):
+    from _care_helpers import DEMO_PROVIDER
+
+    p = read_provider(DEMO_PROVIDER)
+    problem = CoverProblem(p, p.settings.horizon_start, 3)
+    plan, greedy = solve_cover(problem, time_limit=1e-4, workers=1)  # a deterministic limit far too short
+    assert plan.method == "greedy" and "greedy plan is returned" in plan.status
+    assert plan.bookings == greedy.bookings and plan_problems(problem, plan) == []

@@ -40,7 +40,7 @@ import math
 import threading
 import time as _time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Iterable, Mapping, Sequence
@@ -851,7 +851,7 @@ def solve_cover(
     problem: CoverProblem,
     time_limit: float = 30.0,
     seed: int = 0,
-    workers: int = 2,
+    workers: int = 8,
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
     log: bool = False,
@@ -860,8 +860,10 @@ def solve_cover(
 
     ``workers=1`` is reproducible: CP-SAT's portfolio interleaved in one thread with a
     fixed seed and a deterministic time limit, so the same inputs give the same plan.
-    More workers (the default, 2) search in parallel on a wall-clock limit: better plans
-    in the same time on this problem, but not the same plan twice.
+    More workers (the default, 8: CP-SAT's full portfolio, LP-based workers included,
+    which is what proves bounds here; fewer leave them out) search in parallel on a
+    wall-clock limit, not the same plan twice. If CP-SAT finds no plan in the limit the
+    greedy plan is returned with a status that says so.
     """
     from ortools.sat.python import cp_model
 
@@ -911,8 +913,15 @@ def solve_cover(
 
     status = solver.Solve(m, _CB())
     name = solver.StatusName(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    greedy_cost = evaluate_cover(problem, greedy).total_centipence
+    object.__setattr__(greedy, "objective_centipence", greedy_cost)
+    if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"the cover model returned {name}; it has slack on every post and should never do so")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # no solution within the limit (a large horizon on a busy machine): the greedy plan stands, said so
+        return (replace(greedy, method="greedy", status=f"{name} (CP-SAT found no plan in the time limit; the greedy "
+                        "plan is returned)", bound_centipence=round(solver.BestObjectiveBound() / 60),
+                        wall_seconds=round(_time.perf_counter() - t0, 2)), greedy)
     bookings = []
     for (i, j), v in built.x.items():
         if solver.Value(v):
@@ -927,8 +936,6 @@ def solve_cover(
                      objective_centipence=round(solver.ObjectiveValue() / 60),
                      bound_centipence=round(solver.BestObjectiveBound() / 60),
                      wall_seconds=round(_time.perf_counter() - t0, 2))
-    greedy_cost = evaluate_cover(problem, greedy).total_centipence
-    object.__setattr__(greedy, "objective_centipence", greedy_cost)
     return plan, greedy
 
 

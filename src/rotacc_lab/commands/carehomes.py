@@ -170,7 +170,8 @@ def register_cover(app: typer.Typer) -> None:
         days: int = typer.Option(None, "--days", help="days to plan, 1..366 (default: the horizon's length)"),
         time_limit: float = typer.Option(30.0, "--time-limit", help="CP-SAT seconds (deterministic with --workers 1)"),
         seed: int = typer.Option(0, "--seed", help="CP-SAT random seed"),
-        workers: int = typer.Option(2, "--workers", help="CP-SAT workers; 1 = reproducible (the same plan every run)"),
+        workers: int = typer.Option(8, "--workers", help="CP-SAT workers (wall-clock limit); 1 = reproducible: the "
+                                    "portfolio interleaved on a deterministic limit, the same plan every run"),
         csv_out: Path = typer.Option(None, "--csv", help="write the bookings, agency and gaps to this CSV"),
         as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
     ) -> None:
