@@ -936,6 +936,11 @@ def solve_cover(
                      objective_centipence=round(solver.ObjectiveValue() / 60),
                      bound_centipence=round(solver.BestObjectiveBound() / 60),
                      wall_seconds=round(_time.perf_counter() - t0, 2))
+    if plan.objective_centipence > greedy_cost:
+        # the search wandered off its hint and ran out of time worse off: the greedy plan stands, said so
+        return (replace(greedy, status=f"{name} (CP-SAT's best plan cost more than the greedy fill in the time "
+                        "limit; the greedy plan is returned)", bound_centipence=plan.bound_centipence,
+                        wall_seconds=plan.wall_seconds), greedy)
     return plan, greedy
 
 
