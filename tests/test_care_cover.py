@@ -230,8 +230,10 @@ def test_cli_cover_json_and_errors(tmp_path):
     assert out["days"] == 7 and out["reproducible"] is True and out["status"] in {"OPTIMAL", "FEASIBLE"}
     assert out["saving_pence"] >= 0
     assert csv.read_text().splitlines()[0] == "date,unit_id,shift_type,role,who,kind"
-    r = runner.invoke(app, ["cover", str(ws), "--days", "7", "--time-limit", "2"])
+    r = runner.invoke(app, ["cover", str(ws), "--days", "7", "--time-limit", "2", "--workers", "2"])
     assert r.exit_code == 0 and "greedy fill" in r.stdout and "another run may give another plan" in r.stdout
+    r = runner.invoke(app, ["cover", str(ws), "--days", "7", "--time-limit", "2"])  # the default: reproducible
+    assert r.exit_code == 0 and "another run" not in r.stdout
     for args, words in ((["--days", "0"], "days"), (["--start", "2026-13-01"], "--start"),
                         (["--time-limit", "-1"], "time limit")):
         r = runner.invoke(app, ["cover", str(ws), *args])

@@ -170,8 +170,9 @@ def register_cover(app: typer.Typer) -> None:
         days: int = typer.Option(None, "--days", help="days to plan, 1..366 (default: the horizon's length)"),
         time_limit: float = typer.Option(30.0, "--time-limit", help="CP-SAT seconds (deterministic with --workers 1)"),
         seed: int = typer.Option(0, "--seed", help="CP-SAT random seed"),
-        workers: int = typer.Option(8, "--workers", help="CP-SAT workers (wall-clock limit); 1 = reproducible: the "
-                                    "portfolio interleaved on a deterministic limit, the same plan every run"),
+        workers: int = typer.Option(1, "--workers", help="1 (default) = reproducible: CP-SAT's portfolio interleaved "
+                                    "on a deterministic limit, the same plan every run; more = parallel on a "
+                                    "wall-clock limit"),
         csv_out: Path = typer.Option(None, "--csv", help="write the bookings, agency and gaps to this CSV"),
         as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
     ) -> None:
