@@ -19,8 +19,10 @@ column, value, what is accepted).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from .errors import Problem
@@ -57,9 +59,27 @@ def cell_problem(text: str) -> str | None:
     return length_problem(text) or control_problem(text)
 
 
-def not_utf8(err: UnicodeDecodeError, save_as: str = "UTF-8") -> str:
-    """The message for a file that does not decode as UTF-8 (the file's name goes in the Problem's source)."""
-    return f"is not UTF-8 text (byte {err.start}); save it as {save_as}"
+def not_utf8(err: UnicodeDecodeError, save_as: str = "UTF-8", at: int | None = None) -> str:
+    """The message for a file that does not decode as UTF-8 (the file's name goes in the Problem's source);
+    ``at`` is the byte offset in the file when ``err`` came from a stream (its own is within a block)."""
+    return f"is not UTF-8 text (byte {err.start if at is None else at}); save it as {save_as}"
+
+
+def bad_utf8_offset(path: Path) -> int | None:
+    """The offset of the first byte of ``path`` that is not UTF-8, read in blocks; ``None`` if all is."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    pos = 0
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(1 << 20)
+            pending = len(decoder.getstate()[0])  # bytes of a character begun in the last block
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as err:
+                return pos - pending + err.start
+            if not block:
+                return None
+            pos += len(block)
 
 
 def csv_reader(lines: Iterable[str]):
@@ -69,10 +89,11 @@ def csv_reader(lines: Iterable[str]):
     return csv.reader(lines)
 
 
-def csv_error(source: str, line: int, err: Exception) -> Problem:
-    """A file the csv module cannot read (a missing closing quote, a cell over :data:`CSV_FIELD_LIMIT`)."""
+def csv_error(source: str, line: int, err: Exception, path: Path | None = None) -> Problem:
+    """A file the csv module cannot read (a missing closing quote, a cell over :data:`CSV_FIELD_LIMIT`),
+    or one that is not UTF-8 (``path``: read as a stream, the byte is found in the file)."""
     if isinstance(err, UnicodeDecodeError):
-        return Problem(source, None, None, None, not_utf8(err, "UTF-8 CSV"))
+        return Problem(source, None, None, None, not_utf8(err, "UTF-8 CSV", bad_utf8_offset(path) if path else None))
     return Problem(source, None, None, None, f"cannot be read as CSV at line {line} ({err}); "
                                              "check for a missing closing quote or an over-long cell")
 

@@ -6,7 +6,7 @@ sick leave, locum bookings, shifts, adjustments, trainer requirements, affinity
 pairs) with the source's content; the history tables (audit log, generation
 runs, alerts) are kept and an audit row is added per imported entity.
 
-Safety: the source is validated completely in memory first; nothing is opened
+Safety: the source is validated completely first (CSV files streamed); nothing is opened
 for writing until it is valid. The write happens in a temporary copy of the
 workspace next to it, which then atomically replaces the original with
 ``os.replace``. A failed or interrupted import leaves the original file
@@ -133,6 +133,9 @@ def _arrow_tables(s: PracticeSnapshot) -> dict[str, pa.Table]:
     }
 
 
+#: shifts written per transaction of an import (bounded memory for a large file, issue 22 item 6)
+SHIFT_CHUNK = 50_000
+
 #: table -> (audit entity name, SQL expression of its id)
 _AUDIT_IDS = {
     "clinicians": ("clinician", "clinician_id"),
@@ -150,9 +153,10 @@ _AUDIT_IDS = {
 def _replace_practice(con: duckdb.DuckDBPyConnection, snap: PracticeSnapshot, actor: str, source: Path) -> None:
     """Replace the practice tables of a (temporary) workspace with ``snap``.
 
-    Runs as a few transactions: DuckDB refuses to delete a referenced parent row in
-    the same transaction as its children. That is harmless here because the file is
-    the temporary copy; atomicity comes from the final ``os.replace``.
+    Runs as several transactions: DuckDB refuses to delete a referenced parent row in
+    the same transaction as its children, and shifts go in chunks of :data:`SHIFT_CHUNK`
+    (DuckDB holds a transaction's rows in memory until it commits). That is harmless here
+    because the file is the temporary copy; atomicity comes from the final ``os.replace``.
     """
     con.execute("BEGIN")
     high = con.execute(
@@ -174,33 +178,48 @@ def _replace_practice(con: duckdb.DuckDBPyConnection, snap: PracticeSnapshot, ac
         con.register("_in", tables[table])
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _in")
         con.unregister("_in")
-    # shifts: keep the source's ids, number the blank ones after the highest id ever used
-    given = [sh.shift_id for sh in snap.shifts if sh.shift_id is not None]
-    next_id = max([high, *given]) + 1
-    from dataclasses import replace
-
-    numbered, n = [], next_id
-    for sh in snap.shifts:
-        if sh.shift_id is None:
-            sh = replace(sh, shift_id=n)
-            n += 1
-        numbered.append(sh)
-    con.register("_in", _shift_table(numbered))
-    con.execute(
-        "INSERT INTO shifts (shift_id, clinician_id, date, shift_type, duration, status, is_pinned, origin,"
-        " created_at, cancel_key) SELECT shift_id, clinician_id, date, shift_type, duration, status, is_pinned,"
-        " origin, ?, CASE WHEN status = 'CANCELLED' THEN shift_id ELSE 0 END FROM _in",
-        [at],
-    )
-    con.unregister("_in")
-    con.execute("DROP SEQUENCE shift_seq")
-    con.execute(f"CREATE SEQUENCE shift_seq START {n}")
-
     old_settings = dict(con.execute("SELECT key, CAST(value AS VARCHAR) FROM settings").fetchall())
     new_settings = to_json_values(snap.settings)
     _write_settings(con, new_settings)
     audit = "INSERT INTO audit_log SELECT nextval('audit_seq'), ?, ?, 'import', ?, {id}, NULL, to_json(t), NULL FROM {table} t"
-    for table, (entity, id_sql) in _AUDIT_IDS.items():
+    entities = list(_AUDIT_IDS.items())
+    split = [t for t, _ in entities].index("shifts")
+    for table, (entity, id_sql) in entities[:split]:
+        con.execute(audit.format(id=id_sql, table=table), [at, actor, entity])
+    con.execute("COMMIT")
+
+    # shifts, in chunks of SHIFT_CHUNK, each its own transaction: DuckDB keeps a transaction's rows
+    # in memory until it commits, and a Python list of a million shifts' columns is large too.
+    # The source's ids are kept; blank ones are numbered after the highest id ever used.
+    next_id = max([high, *(sh.shift_id for sh in snap.shifts if sh.shift_id is not None)]) + 1
+    from dataclasses import replace
+
+    n = next_id
+    entity, id_sql = _AUDIT_IDS["shifts"]
+    for lo in range(0, len(snap.shifts), SHIFT_CHUNK):
+        numbered = []
+        for sh in snap.shifts[lo:lo + SHIFT_CHUNK]:
+            if sh.shift_id is None:
+                sh = replace(sh, shift_id=n)
+                n += 1
+            numbered.append(sh)
+        con.execute("BEGIN")
+        con.register("_in", _shift_table(numbered))
+        con.execute(
+            "INSERT INTO shifts (shift_id, clinician_id, date, shift_type, duration, status, is_pinned, origin,"
+            " created_at, cancel_key) SELECT shift_id, clinician_id, date, shift_type, duration, status, is_pinned,"
+            " origin, ?, CASE WHEN status = 'CANCELLED' THEN shift_id ELSE 0 END FROM _in",
+            [at],
+        )
+        con.execute(audit.format(id=id_sql, table="shifts") + " WHERE t.shift_id IN (SELECT shift_id FROM _in)",
+                    [at, actor, entity])
+        con.unregister("_in")
+        con.execute("COMMIT")
+
+    con.execute("BEGIN")
+    con.execute("DROP SEQUENCE shift_seq")
+    con.execute(f"CREATE SEQUENCE shift_seq START {n}")
+    for table, (entity, id_sql) in entities[split + 1:]:
         con.execute(audit.format(id=id_sql, table=table), [at, actor, entity])
     counts = {table: len(tables[table]) if table in tables else len(snap.shifts) for table in _AUDIT_IDS}
     con.execute(

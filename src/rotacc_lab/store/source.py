@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import csv
 import functools
+import gc
 import re
+import sys
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from ..domain import (
     AffinityPair,
@@ -46,8 +48,8 @@ from ..domain import (
 from ..args import path_arg
 from ..dates import DateError, date_reason, parse_date
 from ..errors import Problem, RotaccError, ValidationError, problem_kind
-from ..input_text import (MAX_CELL_CHARS, control_problem, csv_error, csv_reader, header_problems, length_problem,
-                          not_utf8, shape_problem)
+from ..input_text import (MAX_CELL_CHARS, cell_problem, control_problem, csv_error, csv_reader,  # noqa: F401
+                          header_problems, not_utf8, shape_problem)
 from .settings_io import flatten_nested, parse_flat
 
 #: table name -> (required columns, optional columns); the file is ``<table>.csv`` / the sheet ``<table>``
@@ -86,11 +88,34 @@ _FALSE = {"false", "no", "0", "n"}
 
 @dataclass
 class RawTable:
-    """One table as read: where it came from, its header and its rows as stripped strings."""
+    """One table as read: where it came from, its header and its rows as stripped strings.
+
+    ``rows`` is a list (an xlsx sheet) or a :class:`CsvRows` that reads its file again on
+    each pass, so a large CSV file is never held in memory as text.
+    """
 
     source: str
     columns: list[str]
-    rows: list[dict[str, str]]
+    rows: "list[dict[str, str]] | CsvRows"
+
+
+class CsvRows:
+    """The data rows of a CSV file as dicts of stripped strings, read from the file on each
+    iteration (issue 22 item 6: a 50 MB import is streamed, not held as ~1 GB of strings).
+
+    The file was checked completely once when it was read (:func:`_read_folder`): its
+    problems are reported then, not again on each pass.
+    """
+
+    def __init__(self, path: Path, columns: list[str]):
+        self.path = path
+        self.columns = columns
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        with self.path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv_reader(fh)
+            next(reader, None)  # the header
+            yield from _rows(self.path.name, self.columns, reader, None, ragged=True)
 
 
 @dataclass
@@ -129,30 +154,61 @@ def _cell_text(v: Any) -> str:
     return str(v).strip()
 
 
-def _raw_table(source: str, header: list[Any], body: Iterable[list[Any]],
-               problems: list[Problem] | None = None, *, ragged: bool = False) -> RawTable:
-    """The table as stripped strings; text with control characters and (``ragged``: a CSV file)
-    rows with more or fewer fields than the header are reported in ``problems``.
+def _rows(source: str, columns: list[str], body: Iterable[list[Any]], problems: list[Problem] | None,
+          *, ragged: bool) -> Iterator[dict[str, str]]:
+    """The non-blank rows of ``body`` as dicts; with ``problems``, text with control characters,
+    over-long cells and (``ragged``: a CSV file) rows with more or fewer fields than the header
+    are reported there.
 
     Rows are numbered like the validators number them: 1-based, header and blank rows excluded.
     """
-    problems = [] if problems is None else problems
-    columns = [_cell_text(h) for h in header]
-    problems.extend(header_problems(source, columns))
-    rows = []
+    n = 0
+    width = len(columns)
     for values in body:
         texts = [_cell_text(v) for v in values]
         if not any(texts):
             continue
-        n = len(rows) + 1
-        if (shape := shape_problem(source, n, texts, columns, ragged)) is not None:
-            problems.append(shape)
-        for c, t in zip(columns, texts):
-            if t and (why := control_problem(t)) is not None:
-                problems.append(Problem(source, n, c or None, t, why))
-        texts += [""] * (len(columns) - len(texts))
-        rows.append({c: t for c, t in zip(columns, texts) if c})
-    return RawTable(source, columns, rows)
+        n += 1
+        if problems is not None:
+            if (shape := shape_problem(source, n, texts, columns, ragged)) is not None:
+                problems.append(shape)
+            for c, t in zip(columns, texts):
+                if t and (why := cell_problem(t)) is not None:
+                    problems.append(Problem(source, n, c or None, t, why))
+        if len(texts) < width:
+            texts += [""] * (width - len(texts))
+        yield {c: t for c, t in zip(columns, texts) if c}
+
+
+def _raw_table(source: str, header: list[Any], body: Iterable[list[Any]],
+               problems: list[Problem] | None = None, *, ragged: bool = False) -> RawTable:
+    """The table as stripped strings, held in memory (an xlsx sheet); problems as in :func:`_rows`."""
+    problems = [] if problems is None else problems
+    columns = [_cell_text(h) for h in header]
+    problems.extend(header_problems(source, columns))
+    return RawTable(source, columns, list(_rows(source, columns, body, problems, ragged=ragged)))
+
+
+def _check_csv(path: Path, problems: list[Problem]) -> RawTable | None:
+    """Read ``path`` once through, reporting every problem of its text; the table reads it again
+    when validated (:class:`CsvRows`). ``None`` when the file cannot be read as CSV at all."""
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv_reader(fh)
+        found: list[Problem] = []
+        try:
+            header = next(reader, None)
+            if header is None:
+                problems.append(Problem(path.name, None, None, None, "file is empty; it needs at least the header row"))
+                return None
+            columns = [_cell_text(h) for h in header]
+            found.extend(header_problems(path.name, columns))
+            for _ in _rows(path.name, columns, reader, found, ragged=True):
+                pass
+        except (csv.Error, UnicodeDecodeError) as err:  # e.g. a field over CSV_FIELD_LIMIT, a Latin-1 file
+            problems.append(csv_error(path.name, reader.line_num, err, path))
+            return None
+    problems.extend(found)
+    return RawTable(path.name, columns, CsvRows(path, columns))
 
 
 def _read_folder(folder: Path) -> SourceData:
@@ -173,17 +229,8 @@ def _read_folder(folder: Path) -> SourceData:
         path = folder / f"{name}.csv"
         if not path.is_file():
             continue
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = csv_reader(fh)
-            try:
-                reader = list(rows)
-            except (csv.Error, UnicodeDecodeError) as err:  # e.g. a field over CSV_FIELD_LIMIT, a Latin-1 file
-                problems.append(csv_error(path.name, rows.line_num, err))
-                continue
-        if not reader:
-            problems.append(Problem(path.name, None, None, None, "file is empty; it needs at least the header row"))
-            continue
-        tables[name] = _raw_table(path.name, reader[0], reader[1:], problems, ragged=True)
+        if (table := _check_csv(path, problems)) is not None:
+            tables[name] = table
     return SourceData(settings_flat, "settings.toml", {}, tables, problems)
 
 
@@ -298,7 +345,9 @@ _INT_RE = re.compile(r"[+-]?\d+")
 MAX_SHIFT_ID = 2**53 - 1
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _date(text: str) -> date:
+    """(cached: the rows of a large file share one date object per day)"""
     return parse_date(text)
 
 
@@ -419,16 +468,12 @@ def validate(data: SourceData) -> ReadResult:
         extra = [c for c in t.columns if c and c not in required + optional]
         for c in extra:
             warnings.append(Problem(t.source, None, c, None, "unknown column ignored"))
-        if not missing and not dupes:
+        if not missing and not dupes:  # (over-long cells were reported as the table was read)
             tables[name] = t
-            for i, r in enumerate(t.rows, start=1):
-                for c, text in r.items():
-                    if len(text) > MAX_CELL_CHARS:
-                        ck.add(t.source, i, c, text, length_problem(text))
 
     def rows(name: str):
         t = tables.get(name)
-        return [] if t is None else [(t, i, r) for i, r in enumerate(t.rows, start=1)]
+        return () if t is None else ((t, i, r) for i, r in enumerate(t.rows, start=1))
 
     # clinicians ------------------------------------------------------------
     clinicians: list[Clinician] = []
@@ -456,7 +501,7 @@ def validate(data: SourceData) -> ReadResult:
         if v not in known:
             ck.add(t.source, i, col, v, f"unknown {what} id; known {what}s: {', '.join(sorted(known)) or 'none'}")
             return _BAD
-        return v
+        return sys.intern(v)  # one string per id, however many rows name it
 
     # working terms ---------------------------------------------------------
     terms: list[WorkingTerm] = []
@@ -623,7 +668,7 @@ def validate(data: SourceData) -> ReadResult:
         status = ck.parse(t, i, r, "status", _enum(ShiftStatus), _accepted(ShiftStatus) + " or blank (SCHEDULED)",
                           default=ShiftStatus.SCHEDULED)
         pinned = ck.parse(t, i, r, "is_pinned", _bool, BOOL_ACC + " or blank (false)", default=False)
-        origin = r.get("origin") or "import"
+        origin = sys.intern(r.get("origin") or "import")
         if _BAD in (sid, cid, day, stype, dur, status, pinned):
             continue
         if status is not ShiftStatus.CANCELLED:
@@ -712,11 +757,16 @@ def validate(data: SourceData) -> ReadResult:
 def read_source_full(source: str | Path) -> ReadResult:
     """Parse and validate ``source``; return the snapshot and the warnings (unknown columns)."""
     source = path_arg(source, "source", SOURCE_HINT)
-    data = read_raw(source)
+    paused = gc.isenabled()
+    gc.disable()  # a large file makes a million objects and no cycles; repeated full collections only cost time
     try:
+        data = read_raw(source)
         return validate(data)
     except ValidationError as err:
         raise ValidationError(err.problems, context=str(source), omitted=err.omitted) from None
+    finally:
+        if paused:
+            gc.enable()
 
 
 def read_source(source: str | Path) -> PracticeSnapshot:

@@ -152,20 +152,18 @@ _AUDIT_ARROW = pa.schema(
 
 
 def _shift_table(shifts: list[Shift]) -> pa.Table:
-    return pa.Table.from_pylist(
-        [
-            {
-                "shift_id": s.shift_id,
-                "clinician_id": s.clinician_id,
-                "date": s.date,
-                "shift_type": s.shift_type.value,
-                "duration": s.duration.value,
-                "status": s.status.value,
-                "is_pinned": bool(s.is_pinned),
-                "origin": s.origin,
-            }
-            for s in shifts
-        ],
+    # column by column: a million shifts as a million dicts would take ~350 MB on the way
+    return pa.Table.from_pydict(
+        {
+            "shift_id": [s.shift_id for s in shifts],
+            "clinician_id": [s.clinician_id for s in shifts],
+            "date": [s.date for s in shifts],
+            "shift_type": [s.shift_type.value for s in shifts],
+            "duration": [s.duration.value for s in shifts],
+            "status": [s.status.value for s in shifts],
+            "is_pinned": [bool(s.is_pinned) for s in shifts],
+            "origin": [s.origin for s in shifts],
+        },
         schema=_SHIFT_ARROW,
     )
 
