@@ -1,8 +1,8 @@
 """Care-home providers: homes, units, roles, staff, pay, agency, cover and leave (docs/carehomes.md).
 
 ``model`` the frozen records; ``source`` the folder reader/validator and writer;
-``summary`` contracted hours against cover. The DuckDB side is
-:mod:`rotacc_lab.store.provider_io`; the cover model comes with issue 16, item 2.
+``summary`` contracted hours against cover; ``cover`` the cover model (who works what at
+least cost). The DuckDB side is :mod:`rotacc_lab.store.provider_io`.
 """
 
 from .model import CARE_RULES, Provider, care_rules
