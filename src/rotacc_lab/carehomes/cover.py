@@ -41,6 +41,7 @@ import threading
 import time as _time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Iterable, Mapping, Sequence
@@ -144,16 +145,25 @@ class CoverProblem:
             return False
         return self._shift_allowed(post.shift)
 
+    @cached_property
+    def leave_days(self) -> Mapping[str, frozenset[date]]:
+        """Staff id -> the days of the horizon on approved leave (computed once: the model asks per person and post)."""
+        out = {}
+        for s in self.provider.staff:
+            out[s.staff_id] = frozenset(d for d in self.dates for lv in self.provider.approved_leave(s.staff_id)
+                                        if lv.covers(d))
+        return out
+
     def available(self, s: Staff, day: date) -> bool:
         if day.weekday() in s.cannot_work_days:
             return False
-        return not any(lv.covers(day) for lv in self.provider.approved_leave(s.staff_id))
+        return day not in self.leave_days[s.staff_id]
 
     def contract_minutes(self, s: Staff, week: Sequence[date]) -> int:
         """Contract minutes in a block of days, less a seventh of the week for each day of approved leave."""
         if s.employment is not Employment.PERMANENT:
             return 0
-        on = sum(1 for d in week if not any(lv.covers(d) for lv in self.provider.approved_leave(s.staff_id)))
+        on = sum(1 for d in week if d not in self.leave_days[s.staff_id])
         return int(s.contract_hours * 60 * on / 7)
 
     # --- prices (centipence; the model and the evaluator use these, nothing else)
@@ -639,7 +649,6 @@ class _Model:
     mix: dict  # group key -> IntVar
     posts: list
     staff: list
-    groups: dict
 
 
 def build_model(problem: CoverProblem):
@@ -779,7 +788,7 @@ def build_model(problem: CoverProblem):
         if coef:
             obj.append(coef * v)
     m.Minimize(sum(obj))
-    return _Model(m, x, agency, short, mix_vars, posts, staff, groups)
+    return _Model(m, x, agency, short, mix_vars, posts, staff)
 
 
 def _weekly_rest(m, problem, dates, day_vars, works, shift_of, codes, tag) -> None:

@@ -122,7 +122,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(render_summary(summary), nl=False)
 
 
-def render_cover(problem, plan, greedy, cost, greedy_cost) -> str:
+def render_cover(problem, plan, cost, greedy_cost) -> str:
     """The cover plan in words and tables: cost split, agency and gaps with their reasons, saving on the greedy."""
     from collections import defaultdict
 
@@ -243,7 +243,7 @@ def register_cover(app: typer.Typer) -> None:
                                  "role": b.role, "staff_id": b.staff_id} for b in plan.bookings]}
             typer.echo(json.dumps(out, indent=2))
         else:
-            typer.echo(render_cover(problem, plan, greedy, cost, greedy_cost), nl=False)
+            typer.echo(render_cover(problem, plan, cost, greedy_cost), nl=False)
             if workers != 1:
                 typer.echo(f"(parallel search with {workers} workers: another run may give another plan of a "
                            "similar cost; --workers 1 is reproducible)")
