@@ -197,9 +197,10 @@ def test_alerts_frame_filters_by_date_and_orders_open_first():
         dict(alert_id=4, run_id=None, kind="solver", date=None, clinician_id=None,
              message="time limit", severity="info", created_at="2026-03-01T10:00:00", resolved_at=None),
     ]
-    df = report_alerts(rows, START, END)
+    df = report_alerts(rows, START, END, include_resolved=True)
     assert df["alert_id"].to_list() == [2, 4, 1]
     assert df["state"].to_list() == ["open", "open", "resolved"]
+    assert report_alerts(rows, START, END)["alert_id"].to_list() == [2, 4]  # open ones only by default
     assert report_alerts([], START, END).height == 0
 
 

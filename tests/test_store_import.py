@@ -319,7 +319,7 @@ def test_cli_init_export_branch_history_runs_alerts(tmp_path: Path, tiny_folder:
     res = runner.invoke(_cli(), ["runs", str(ws), "--fail", "999"])
     assert res.exit_code == 2 and "run 999 does not exist" in res.output
     res = runner.invoke(_cli(), ["alerts", str(ws), "--open"])
-    assert res.exit_code == 0 and "no alerts" in res.output
+    assert res.exit_code == 0 and "no open alerts" in res.output
     res = runner.invoke(_cli(), ["history", str(tmp_path / "missing.duckdb"), "shift", "1"])
     assert res.exit_code == 2 and "missing.duckdb does not exist" in res.output
 

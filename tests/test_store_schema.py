@@ -57,7 +57,7 @@ SHIFT_SQL = (
         ("INSERT INTO leave_adjustments VALUES ('AX', '', 1, 'x')", [], "CHECK constraint"),
         ("INSERT INTO affinity_pairs VALUES ('P01', 'P01')", [], "CHECK constraint"),
         ("INSERT INTO trainer_requirements VALUES ('RX', 'SAT', ['P01'])", [], "CHECK constraint"),
-        ("INSERT INTO alerts VALUES (99, NULL, 'x', NULL, NULL, 'm', 'fatal', now(), NULL)", [], "CHECK constraint"),
+        ("INSERT INTO alerts VALUES (99, NULL, 'x', NULL, NULL, 'm', 'fatal', now(), NULL, NULL, NULL)", [], "CHECK constraint"),
     ],
 )
 def test_schema_rejects_bad_rows(workspace: Workspace, sql: str, params: list, fragment: str) -> None:

@@ -18,6 +18,10 @@ Two things consume a ChangeSet:
 A property test checks that the two agree: committing then reading back gives
 the snapshot :func:`apply_to_snapshot` computes.
 
+Alert resolutions (:class:`AlertResolution`: one alert closed by hand, or a
+generation superseding earlier runs' open alerts in its range) travel in the
+same ChangeSet, so they are written in the same transaction as the change.
+
 Ids are deterministic: new shifts take the workspace's next shift ids in order
 (``snapshot.new_shift_id()``), other new rows get ids derived from the snapshot
 (:func:`next_id`), so the same change on the same baseline gives the same rows.
@@ -160,6 +164,42 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class AlertResolution:
+    """Alerts to resolve in the same transaction as the rest of the change.
+
+    Either one alert by ``alert_id`` (``rotacc-lab alerts resolve``: the alert must
+    exist and be open, else the whole commit is refused), or - with
+    ``superseded_by`` set to a generation run and ``start``/``end`` to its range -
+    every OPEN alert of an EARLIER run that the new run recomputes: those dated in
+    ``[start, end]`` and the undated ones (e.g. ``far_from_target``) of runs whose
+    whole range lies inside it. ``note`` is recorded with the alert and audited;
+    ``by`` defaults to the committing actor.
+    """
+
+    note: str
+    alert_id: int | None = None
+    by: str | None = None
+    superseded_by: int | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.note, str) or not self.note.strip():
+            raise ChangeError("alert resolution note: empty; say why the alert is resolved")
+        if self.by is not None and (not isinstance(self.by, str) or not self.by.strip()):
+            raise ChangeError("alert resolution by: empty; give who resolved it (or leave it out)")
+        if (self.alert_id is None) == (self.superseded_by is None):
+            raise ChangeError("alert resolution: give either an alert_id or superseded_by (a run id), not both")
+        if self.superseded_by is not None and (self.start is None or self.end is None or self.end < self.start):
+            raise ChangeError("alert resolution: superseding alerts needs the new run's start and end (start <= end)")
+
+    @classmethod
+    def supersede(cls, run_id: int, start: date, end: date) -> "AlertResolution":
+        """Generation run ``run_id`` over ``[start, end]`` supersedes the open alerts of earlier runs there."""
+        return cls(f"superseded by run {run_id}", superseded_by=int(run_id), start=start, end=end)
+
+
+@dataclass(frozen=True)
 class Notification:
     """An e-mail to queue in the outbox (no address: recorded FAILED, so the gap is visible)."""
 
@@ -198,11 +238,17 @@ class ChangeSet:
     notifications: tuple[Notification, ...] = ()
     info: Mapping[str, Any] = field(default_factory=dict, compare=False)
     notes: tuple[AuditNote, ...] = ()
+    #: alerts this change resolves (a hand resolution, or a generation superseding earlier runs' alerts)
+    resolutions: tuple[AlertResolution, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.reason, str) or not self.reason.strip():
             raise ChangeError("reason: empty; every change says why it is made")
         object.__setattr__(self, "rows", tuple(self.rows))
+        object.__setattr__(self, "resolutions", tuple(self.resolutions))
+        for res in self.resolutions:
+            if not isinstance(res, AlertResolution):
+                raise ChangeError(f"resolutions: {res!r} is not an AlertResolution")
         object.__setattr__(self, "alerts", tuple(self.alerts))
         object.__setattr__(self, "notifications", tuple(self.notifications))
         object.__setattr__(self, "notes", tuple(self.notes))
@@ -221,13 +267,13 @@ class ChangeSet:
             last[k] = r.after
 
     def __bool__(self) -> bool:
-        return bool(self.rows or self.alerts or self.notifications)
+        return bool(self.rows or self.alerts or self.notifications or self.resolutions)
 
     def __add__(self, other: "ChangeSet") -> "ChangeSet":
         reason = self.reason if self.reason == other.reason else f"{self.reason}; {other.reason}"
         return ChangeSet(reason, self.rows + other.rows, self.alerts + other.alerts,
                          self.notifications + other.notifications, {**self.info, **other.info},
-                         notes=self.notes + other.notes)
+                         notes=self.notes + other.notes, resolutions=self.resolutions + other.resolutions)
 
     def with_(self, **kwargs: Any) -> "ChangeSet":
         """A copy with some fields replaced (``rows``, ``alerts``, ``notifications``, ``info``, ``reason``)."""
@@ -327,7 +373,7 @@ def apply_to_snapshot(snapshot: PracticeSnapshot, cs: ChangeSet, *, check: bool 
     With ``check`` (default), an update or delete whose before image is not in
     the snapshot, or an insert whose key exists, raises :class:`ChangeError` -
     the same conditions the committer refuses. Alerts and notifications are
-    not part of a snapshot and are ignored here.
+    not part of a snapshot and are ignored here (so are alert resolutions).
     """
     cs = assign_shift_ids(snapshot, cs)
     tables: dict[str, dict[Any, Any]] = {}

@@ -142,7 +142,7 @@ def emit(result: ReportResult, fmt: str, out: Path | None) -> None:
 
 
 def load_workspace(path: Path) -> tuple[Any, list[Mapping[str, object]]]:
-    """Open the workspace read-only, load its snapshot and all alerts, close it."""
+    """Open the workspace read-only, load its snapshot and its open alerts, close it."""
     from ..reports._frames import ReportError
     from ..store.workspace import Workspace
 
@@ -151,7 +151,7 @@ def load_workspace(path: Path) -> tuple[Any, list[Mapping[str, object]]]:
     ws = Workspace.open(path, read_only=True)
     try:
         snapshot = ws.load_snapshot()
-        alerts = list(ws.list_alerts(include_resolved=True))
+        alerts = list(ws.list_alerts())  # open only: resolved alerts are not reported
     finally:
         close = getattr(ws, "close", None)
         if callable(close):

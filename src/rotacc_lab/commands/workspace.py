@@ -1,4 +1,4 @@
-"""Workspace commands: init, import, export, branch, history, runs, alerts.
+"""Workspace commands: init, import, export, branch, history, runs, alerts (list, resolve).
 
 Every user error (bad input file, missing workspace, busy file, run conflict) is
 printed as ``error: ...`` on stderr and exits with code 2; an import with bad
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from ..domain import Settings, UKNation
 from ..errors import RotaccError, ValidationError
@@ -176,22 +177,60 @@ def register(app: typer.Typer) -> None:
                        + (f" (process {r['owner_pid']} on {r['owner_host']})" if r.get("owner_pid") else "")
                        + (f"  error: {r['error']}" if r["error"] else ""))
 
-    @app.command("alerts")
-    def alerts(
-        workspace: Path = typer.Argument(...),
-        open_only: bool = typer.Option(False, "--open", help="only alerts not yet resolved"),
+    alerts_app = typer.Typer(
+        cls=_ListByDefault, no_args_is_help=True,
+        help="Alerts raised by generation runs and workflows: `alerts WS` lists the open ones "
+             "(`--all` the resolved too); `alerts resolve WS ID --note TEXT` closes one.")
+    app.add_typer(alerts_app, name="alerts")
+
+    @alerts_app.command("list")
+    def alerts_list(
+        workspace: Path = typer.Argument(..., help="workspace file (.duckdb)"),
+        show_all: bool = typer.Option(False, "--all", help="resolved alerts too, with who resolved them and why"),
+        open_only: bool = typer.Option(False, "--open", hidden=True, help="only open alerts (the default)"),
     ) -> None:
-        """List alerts raised by generation runs."""
+        """List the open alerts (the default when no subcommand is given); --all shows the resolved ones too."""
         from ..store import Workspace
 
         try:
-            rows = Workspace.open(workspace, read_only=True).list_alerts(include_resolved=not open_only)
+            rows = Workspace.open(workspace, read_only=True).list_alerts(include_resolved=show_all and not open_only)
         except (RotaccError, ValueError) as err:
             raise _fail(err)
         if not rows:
-            typer.echo("no alerts")
+            typer.echo("no alerts" if show_all else "no open alerts")
         for r in rows:
             who = f" {r['clinician_id']}" if r["clinician_id"] else ""
             day = f" {r['date']}" if r["date"] else ""
-            state = " (resolved)" if r["resolved_at"] else ""
-            typer.echo(f"#{r['alert_id']} [{r['severity']}] {r['kind']}{day}{who}: {r['message']}{state}")
+            state = ""
+            if r["resolved_at"]:
+                note = f": {r['resolution_note']}" if r.get("resolution_note") else ""
+                by = f" by {r['resolved_by']}" if r.get("resolved_by") else ""
+                state = f" (resolved{by} {r['resolved_at']:%Y-%m-%d %H:%M}{note})"
+            run = f" run {r['run_id']}" if r["run_id"] is not None else ""
+            typer.echo(f"#{r['alert_id']} [{r['severity']}] {r['kind']}{day}{who}{run}: {r['message']}{state}")
+
+    @alerts_app.command("resolve")
+    def alerts_resolve(
+        workspace: Path = typer.Argument(..., help="workspace file (.duckdb)"),
+        alert_id: int = typer.Argument(..., help="the alert's id (#N in `rotacc-lab alerts WS`)"),
+        note: str = typer.Option(..., "--note", help="why it is resolved (kept with the alert and in the audit log)"),
+        by: str = typer.Option("cli", "--by", "--actor", help="who resolves it (recorded in the audit log)"),
+    ) -> None:
+        """Resolve one open alert with a note (audited); an unknown or already resolved alert is refused."""
+        from ..store import Workspace
+        from ..workflows.alerts import resolve_alert
+
+        try:
+            done = resolve_alert(Workspace.open(workspace), alert_id, note=note, by=by)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        typer.echo(f"alert {alert_id}: resolved by {done['resolved_by']}: {done['resolution_note']}")
+
+
+class _ListByDefault(TyperGroup):
+    """``alerts WS ...`` means ``alerts list WS ...``: a first word that is no subcommand starts the listing."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["list", *args]
+        return super().parse_args(ctx, args)

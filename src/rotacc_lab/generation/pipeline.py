@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..changes import Alert, ChangeSet, apply_to_snapshot, shift_rows
+from ..changes import Alert, AlertResolution, ChangeSet, apply_to_snapshot, shift_rows
 from ..domain import OptimiserSettings, PracticeSnapshot, Shift, ShiftStatus, ShiftType
 from ..errors import RotaccError
 from .alerts import compute_alerts, merge_alerts
@@ -268,6 +268,12 @@ class RunSummary:
     messages: list[str]
     solve_report: Any | None
     wall_s: float
+    #: open alerts of earlier runs in the range that this run superseded (resolved)
+    superseded: int = 0
+    #: the run's optimiser mode ("reproducible" or "parallel") and seed, as recorded with the run
+    mode: str | None = None
+    seed: int | None = None
+    workers: int | None = None
 
     def lines(self) -> list[str]:
         """Human-readable summary, one line per item."""
@@ -282,8 +288,16 @@ class RunSummary:
                 f"{name:<10} {st.get('created', 0):>8} {st.get('deleted', 0):>8} {st.get('converted', 0):>10} "
                 f"{st.get('wall_s', 0):>8.2f}{note}"
             )
+        sup = f", {self.superseded} earlier alert(s) superseded" if self.superseded else ""
         out.append(f"written: {self.created} created, {self.deleted} deleted, {self.updated} updated; "
-                   f"{self.alerts} alert(s)")
+                   f"{self.alerts} alert(s){sup}")
+        if self.mode == "reproducible":
+            how = ", 1 CP-SAT worker, deterministic time limit" if 5 in self.phases else ""
+            out.append(f"mode reproducible (seed {self.seed}{how}): the same inputs give the same rota")
+        elif self.mode == "parallel":
+            out.append(f"mode parallel ({self.workers or 'auto'} CP-SAT workers, wall-clock limit): NOT reproducible, "
+                       "another run may give a different rota; use --workers 1 (or optimiser.num_workers = 1) "
+                       "for the reproducible mode")
         rep = self.solve_report
         if rep is not None:
             gap = getattr(rep, "gap", None)
@@ -343,13 +357,16 @@ def generate(
     ws = Workspace.open(workspace_path)
     settings = ws.load_settings()
     _require_working_day(settings.uk_nation, request.start, request.end)
-    run_id = runs.begin_run(ws, request.start, request.end, request.phases, request.record(settings.optimiser), actor)
+    record = request.record(settings.optimiser)
+    run_id = runs.begin_run(ws, request.start, request.end, request.phases, record, actor)
     try:
         runs.mark_running(ws, run_id)
         snapshot = ws.load_snapshot()
         result = plan_request(snapshot, request, progress=progress, stop=stop)
         cs = result.changeset(snapshot, reason=f"generation run {run_id}")
-        commit(ws, cs, actor=actor, run_id=run_id, run_stats=result.summary_stats())
+        # the new run recomputes the alerts of its range: earlier runs' open ones there are superseded
+        cs = cs.with_(resolutions=(AlertResolution.supersede(run_id, request.start, request.end),))
+        done = commit(ws, cs, actor=actor, run_id=run_id, run_stats=result.summary_stats())
     except BaseException as err:
         if isinstance(err, (KeyboardInterrupt, GenerationInterrupted)):
             reason = "interrupted"
@@ -370,6 +387,10 @@ def generate(
         deleted=len(result.deletes),
         updated=len(result.updates),
         alerts=len(result.alerts),
+        superseded=len(done.resolved_alert_ids),
+        mode=record["mode"] if 5 in request.phases else "reproducible",  # only CP-SAT can be parallel
+        seed=record["seed"],
+        workers=record["workers"],
         stats=result.stats,
         messages=result.messages,
         solve_report=result.solve_report,

@@ -138,12 +138,16 @@ def rota_calendar_chart(frame: "pl.DataFrame", title: str = "Rota") -> Any:
 
 
 def run_alerts_frame(workspace: str | Path, run_id: int) -> "pl.DataFrame":
-    """The alerts one generation run raised: ``severity, kind, date, clinician_id, message``."""
+    """The open alerts one generation run raised: ``severity, kind, date, clinician_id, message``.
+
+    Alerts since resolved (by hand or superseded by a later run) are left out.
+    """
     import polars as pl
 
     from ..store import Workspace
 
-    rows = [a for a in Workspace.open(workspace, read_only=True).list_alerts() if a["run_id"] == run_id]
+    rows = [a for a in Workspace.open(workspace, read_only=True).list_alerts(include_resolved=False)
+            if a["run_id"] == run_id]
     schema = {"severity": pl.String, "kind": pl.String, "date": pl.Date, "clinician_id": pl.String,
               "message": pl.String}
     return pl.DataFrame([{k: a[k] for k in schema} for a in rows], schema=schema)
@@ -191,7 +195,7 @@ REPORT_HEADINGS = {
     "monday-balance": "Mondays: are they shared fairly?",
     "duty-fairness": "Duty: who carried it?",
     "remaining-leave": "Annual leave remaining",
-    "alerts": "Alerts raised by generation runs",
+    "alerts": "Open alerts",
 }
 
 

@@ -1,17 +1,19 @@
-"""``alerts``: the workspace's alerts (open and resolved) as a frame.
+"""``alerts``: the workspace's open alerts as a frame.
 
 Unlike the other reports this one reads the store's alert table, not the
 snapshot: ``report_alerts(rows, start, end)`` takes the dicts returned by
-``Workspace.list_alerts(include_resolved=True)``.
+``Workspace.list_alerts()``. Resolved alerts (by hand, or superseded by a later
+generation over their dates) are left out unless ``include_resolved=True``:
+reports and dashboards show what still needs attention.
 
 Columns
     alert_id, run_id, kind, date, clinician_id, message, severity,
     created_at, resolved_at,
     state     "open" when resolved_at is null, else "resolved"
 
-Rows: alerts whose ``date`` lies in ``[start, end]`` (alerts without a date
-are kept: they concern the whole workspace); open alerts first, then by date
-and alert_id.
+Rows: open alerts whose ``date`` lies in ``[start, end]`` (alerts without a date
+are kept: they concern the whole workspace), by date and alert_id; with
+``include_resolved`` the resolved ones follow.
 """
 
 from __future__ import annotations
@@ -56,10 +58,12 @@ def _cell(name: str, value: object) -> object:
     return str(value)
 
 
-def report_alerts(rows: Iterable[Mapping[str, object]], start: date, end: date) -> pl.DataFrame:
-    """Alerts dated in ``[start, end]`` (or undated), with an ``open``/``resolved`` state."""
+def report_alerts(rows: Iterable[Mapping[str, object]], start: date, end: date, *,
+                  include_resolved: bool = False) -> pl.DataFrame:
+    """Open alerts dated in ``[start, end]`` (or undated), with their ``state``; resolved ones too on request."""
     start, end = check_range(start, end)
-    data = [{k: _cell(k, r.get(k)) for k in SCHEMA} for r in rows]
+    data = [{k: _cell(k, r.get(k)) for k in SCHEMA} for r in rows
+            if include_resolved or r.get("resolved_at") is None]
     frame = pl.DataFrame(data, schema=SCHEMA, orient="row") if data else pl.DataFrame(schema=SCHEMA)
     return (
         frame.filter(pl.col("date").is_null() | pl.col("date").is_between(start, end))

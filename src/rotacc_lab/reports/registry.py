@@ -122,7 +122,7 @@ REPORTS: dict[str, ReportSpec] = {
             "alerts",
             report_alerts,
             None,
-            "Alerts raised by generation runs (open and resolved) dated in the range.",
+            "Open alerts (raised by generation runs and workflows, not yet resolved or superseded) dated in the range.",
             source="alerts",
         ),
     )
@@ -203,7 +203,7 @@ def run_report(
 ) -> ReportResult:
     """Compute the report ``name`` for ``[start, end]``.
 
-    ``alerts`` (rows of ``Workspace.list_alerts(include_resolved=True)``) is
+    ``alerts`` (rows of ``Workspace.list_alerts()``: the open ones) is
     needed only by the ``alerts`` report; ``opts`` go to the report function.
     """
     spec = get_report(name)

@@ -12,8 +12,10 @@ that computes one from the snapshot) to :func:`commit`. In ONE transaction it:
 3. writes deletes (children first), updates, then inserts (parents first);
    new shifts get the workspace's next shift ids, in row order;
 4. writes an audit row per row changed (``before``/``after`` as in
-   :mod:`rotacc_lab.store.rows`), the alerts, the outbox rows, and - for a
-   generation - marks its run COMPLETED with its statistics;
+   :mod:`rotacc_lab.store.rows`), the alert resolutions (audited: a hand
+   resolution, or a generation superseding earlier runs' open alerts in its
+   range), the new alerts, the outbox rows, and - for a generation - marks its
+   run COMPLETED with its statistics;
 5. bumps ``data_version`` once.
 
 An empty ChangeSet writes nothing (no version bump). Any error rolls back.
@@ -108,6 +110,8 @@ class Committed:
     alert_ids: tuple[int, ...] = ()
     message_ids: tuple[str, ...] = ()
     written: bool = True
+    #: alerts the change resolved (by hand or superseded by a generation run)
+    resolved_alert_ids: tuple[int, ...] = ()
 
     @property
     def info(self) -> Mapping[str, Any]:
@@ -216,13 +220,15 @@ def write(tx: Tx, cs: ChangeSet, *, run_id: int | None = None,
     audit += [(n.action, n.entity, n.entity_id, None, dict(n.details)) for n in cs.notes]
     tx.audit_many(audit, run_id)
     message_ids = _write_outbox(tx, cs)
+    resolved = _resolve_alerts(tx, cs)
     alert_ids = _write_alerts(tx, cs, run_id)
     if run_id is not None and run_stats is not None:
         from .runs import finish_run
 
         finish_run(tx, run_id, dict(run_stats))
     version = int(tx.con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]) + 1
-    return Committed(replace(cs, rows=tuple(rows)), version, tuple(alert_ids), tuple(message_ids))
+    return Committed(replace(cs, rows=tuple(rows)), version, tuple(alert_ids), tuple(message_ids),
+                     resolved_alert_ids=tuple(resolved))
 
 
 # --------------------------------------------------------------------------- checks
@@ -396,11 +402,54 @@ def _write_alerts(tx: Tx, cs: ChangeSet, run_id: int | None) -> list[int]:
     ids = [int(r[0]) for r in tx.con.execute("SELECT nextval('alert_seq') FROM range(?)",
                                              [len(cs.alerts)]).fetchall()]
     tx.con.executemany(
-        "INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        "INSERT INTO alerts (alert_id, run_id, kind, date, clinician_id, message, severity, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [[i, run_id, a.kind, a.date, a.clinician_id, a.message, a.severity, tx.at] for i, a in zip(ids, cs.alerts)],
     )
     tx.audit_many([("insert", "alert", i, None, a.row()) for i, a in zip(ids, cs.alerts)], run_id)
     return ids
+
+
+_ALERT_COLUMNS = "alert_id, run_id, kind, date, clinician_id, message, severity"
+
+
+def _resolve_alerts(tx: Tx, cs: ChangeSet) -> list[int]:
+    """Resolve the alerts ``cs.resolutions`` name (before the new alerts are written); audited."""
+    done: list[int] = []
+    for res in cs.resolutions:
+        by = res.by or tx.actor
+        if res.alert_id is not None:
+            found = tx.con.execute(f"SELECT {_ALERT_COLUMNS}, resolved_at, resolved_by, resolution_note"
+                                   " FROM alerts WHERE alert_id = ?", [int(res.alert_id)]).fetchall()
+            if not found:
+                raise RotaccError(f"alert {res.alert_id} does not exist in this workspace; "
+                                  "list them with `rotacc-lab alerts WORKSPACE --all`")
+            if found[0][7] is not None:
+                r = found[0]
+                raise RotaccError(f"alert {res.alert_id} is already resolved (by {r[8] or 'unknown'} at "
+                                  f"{r[7]:%Y-%m-%d %H:%M}: {r[9] or 'no note'}); nothing was written")
+            rows, action = found, "resolved"
+        else:
+            rows = tx.con.execute(
+                f"SELECT {', '.join('a.' + c.strip() for c in _ALERT_COLUMNS.split(','))} FROM alerts a"
+                " JOIN generation_runs r ON r.run_id = a.run_id"
+                " WHERE a.resolved_at IS NULL AND a.run_id < ?"
+                " AND ((a.date IS NOT NULL AND a.date BETWEEN ? AND ?)"
+                "      OR (a.date IS NULL AND r.start_date >= ? AND r.end_date <= ?))"
+                " ORDER BY a.alert_id",
+                [int(res.superseded_by), res.start, res.end, res.start, res.end]).fetchall()
+            action = "superseded"
+        ids = [int(r[0]) for r in rows]
+        if not ids:
+            continue
+        tx.con.execute("UPDATE alerts SET resolved_at = ?, resolved_by = ?, resolution_note = ?"
+                       " WHERE alert_id IN (SELECT UNNEST(?::BIGINT[]))", [tx.at, by, res.note, ids])
+        tx.audit_many([(action, "alert", i, {"kind": r[2], "date": r[3], "clinician_id": r[4], "message": r[5],
+                                              "severity": r[6], "run_id": r[1], "state": "open"},
+                        {"state": "resolved", "resolved_by": by, "resolution_note": res.note,
+                         "resolved_at": tx.at}) for i, r in zip(ids, rows)], res.superseded_by)
+        done += ids
+    return done
 
 
 def _write_outbox(tx: Tx, cs: ChangeSet) -> list[str]:

@@ -112,6 +112,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE leave_adjustments_v6 RENAME TO leave_adjustments;
         """,
     ),
+    Migration(
+        7,
+        "alerts that resolve: who resolved an alert and why (resolved_at was there from version 1); a new "
+        "generation supersedes the open alerts of earlier runs in its range, `alerts resolve` closes one by hand",
+        """
+        ALTER TABLE alerts ADD COLUMN resolved_by VARCHAR;
+        ALTER TABLE alerts ADD COLUMN resolution_note VARCHAR;
+        CREATE INDEX alerts_open_idx ON alerts (resolved_at, date);
+        """,
+    ),
 )
 
 #: the version a workspace created by this code has

@@ -68,6 +68,9 @@ from ..domain import canonical
 from ..args import path_arg
 
 ALERT_SEVERITIES = ("info", "warning", "critical")
+#: the keys of every alert :meth:`Workspace.list_alerts` returns
+ALERT_FIELDS = ("alert_id", "run_id", "kind", "date", "clinician_id", "message", "severity", "created_at",
+                "resolved_at", "resolved_by", "resolution_note")
 
 
 def busy_timeout() -> float:
@@ -316,9 +319,9 @@ class Workspace:
     def open(cls, path: str | Path, read_only: bool = False) -> "Workspace":
         """Open an existing workspace; upgrade its schema when opened writable.
 
-        A read-only handle on an older schema version is allowed (every migration so
-        far only adds indexes, so reading is unaffected); it is upgraded on the next
-        writable open.
+        A read-only handle on an older schema version is allowed (the readers cope
+        with the columns later migrations add: ``list_runs`` and ``list_alerts`` fill
+        them with None); it is upgraded on the next writable open.
         """
         path = workspace_path(path)
         if not isinstance(read_only, bool):
@@ -477,14 +480,18 @@ class Workspace:
             )
             return [_with_json(r, ("params", "stats")) for r in _dicts(cur)]
 
-    def list_alerts(self, include_resolved: bool = True) -> list[dict]:
+    def list_alerts(self, include_resolved: bool = False) -> list[dict]:
+        """Alerts, oldest first: the open ones (default) or, with ``include_resolved``, all.
+
+        Each dict has ``alert_id, run_id, kind, date, clinician_id, message, severity,
+        created_at, resolved_at, resolved_by, resolution_note`` (the last two are None on
+        a read-only handle of a file from before schema version 7).
+        """
         where = "" if include_resolved else " WHERE resolved_at IS NULL"
         with self.connect(read_only=True) as con:
-            cur = con.execute(
-                "SELECT alert_id, run_id, kind, date, clinician_id, message, severity, created_at, resolved_at"
-                f" FROM alerts{where} ORDER BY alert_id"
-            )
-            return _dicts(cur)
+            # SELECT *: a read-only handle may be on an older schema (resolved_by/resolution_note from version 7)
+            cur = con.execute(f"SELECT * FROM alerts{where} ORDER BY alert_id")
+            return [{k: r.get(k) for k in ALERT_FIELDS} for r in _dicts(cur)]
 
     # writes ----------------------------------------------------------------------
     def save_settings(self, settings: Settings, actor: str, action: str = "update",

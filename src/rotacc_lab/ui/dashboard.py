@@ -202,7 +202,7 @@ def _specs() -> dict[str, DashboardSpec]:
         DashboardSpec(
             "staffing",
             "Staffing",
-            "Doctors working each day against the minimum (calendar heatmap, red = below) and the alerts "
+            "Doctors working each day against the minimum (calendar heatmap, red = below) and the open alerts "
             "raised by generation runs.",
             (
                 Section(
@@ -215,7 +215,7 @@ def _specs() -> dict[str, DashboardSpec]:
                     "alerts",
                     "Alerts",
                     chart=False,
-                    description="Alerts raised by generation runs (open first), dated in the range.",
+                    description="Open alerts (not yet resolved or superseded by a later run), dated in the range.",
                 ),
             ),
         ),

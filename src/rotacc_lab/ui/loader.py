@@ -82,7 +82,7 @@ def _read(path: Path) -> WorkspaceData:
 
     ws = Workspace.open(path, read_only=True)
     snapshot = ws.load_snapshot()
-    alerts = tuple(ws.list_alerts(include_resolved=True))
+    alerts = tuple(ws.list_alerts())  # the open ones: a resolved alert is history, not news
     meta = ws.meta()
     return WorkspaceData(path=path, snapshot=snapshot, alerts=alerts, meta=meta)
 

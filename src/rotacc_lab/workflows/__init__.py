@@ -15,6 +15,7 @@ Modules::
                    eligibility_problems, plan_* (pure ChangeSets)
     notifications  notifications_for, with_notifications, OutboxSender, list_outbox, requeue
     smtp           DeliveryProvider, SmtpProvider, SmtpSettings
+    alerts         list_alerts, resolve_alert (a generation supersedes older alerts by itself)
 """
 
 from .policy import Blackout, LeavePolicy, LeaveRequest, PolicyDecision, evaluate
