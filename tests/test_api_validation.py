@@ -91,8 +91,8 @@ def test_read_source_takes_str_and_path(tiny_folder: Path):
 # ------------------------------------------------------------------ string ids and dates are accepted
 
 def test_move_shift_with_a_string_id_moves_it(workspace):
-    s = adj.add_shift(workspace, "S02", "2026-03-10", actor="alice")
-    moved = adj.move_shift(workspace, str(s.shift_id), to_date="2026-03-11", actor="alice")
+    s = adj.add_shift(workspace, "S02", "2026-03-10", actor="alice", pinned=False)
+    moved = adj.move_shift(workspace, str(s.shift_id), to_date="2026-03-11", actor="alice", pin=False)
     assert moved.shift_id == s.shift_id and moved.date == date(2026, 3, 11)
     assert adj.pin_shift(workspace, str(s.shift_id), actor="alice").is_pinned
     adj.delete_shift(workspace, f" {s.shift_id} ", actor="alice")

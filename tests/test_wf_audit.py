@@ -50,9 +50,9 @@ def test_every_workflow_mutation_is_audited(workspace):
         start_audit = con.execute("SELECT coalesce(max(audit_id), 0) FROM audit_log").fetchone()[0]
     before = dump(workspace)
 
-    a = adj.add_shift(workspace, "P01", date(2026, 2, 10), actor="alice", today=TODAY)
+    a = adj.add_shift(workspace, "P01", date(2026, 2, 10), actor="alice", today=TODAY, pinned=False)
     b = adj.add_shift(workspace, "P02", date(2026, 2, 11), actor="alice", today=TODAY)
-    adj.move_shift(workspace, a.shift_id, to_date=date(2026, 2, 9), actor="alice", today=TODAY)
+    adj.move_shift(workspace, a.shift_id, to_date=date(2026, 2, 9), actor="alice", today=TODAY, pin=False)
     adj.pin_shift(workspace, a.shift_id, actor="alice")
     adj.unpin_shift(workspace, a.shift_id, actor="alice")
     req = swaps.request_swap(workspace, "P01", a.shift_id, shift_b=b.shift_id, actor="ada")

@@ -109,3 +109,82 @@ def test_open_swap_check_runs_inside_the_transaction(workspace):
     with pytest.raises(adj.WorkflowError, match=first.swap_id):
         swaps.plan_request_swap(snap, "P01", a.shift_id, to_clinician="S02", actor="ada")
     assert swaps.open_swap_for(snap, a.shift_id).swap_id == first.swap_id
+
+
+# --------------------------------------------------------------------------- manual changes stick (item 5)
+
+
+def _free_day(snap, clinician, lo, hi):
+    """A working day in [lo, hi] on which ``clinician`` has no live shift and may work."""
+    from datetime import timedelta
+
+    d = lo
+    while d <= hi:
+        if d.weekday() < 5 and not adj.eligibility_problems(snap, clinician, d):
+            return d
+        d += timedelta(days=1)
+    raise AssertionError(f"no free day for {clinician} in {lo}..{hi}")
+
+
+def test_manual_add_and_move_are_pinned_by_default_and_survive_a_rebalance(workspace):
+    from datetime import date
+
+    from rotacc_lab.generation.pipeline import generate
+    from rotacc_lab.generation.rebalance import rebalance
+
+    lo, hi = date(2026, 3, 2), date(2026, 3, 27)
+    generate(workspace.path, date(2026, 1, 5), hi, phases=(1, 2, 3, 4, 6), today=date(2026, 1, 1))
+    snap = workspace.load_snapshot()
+    moved = next(s for s in sorted(snap.shifts, key=lambda s: (s.date, s.clinician_id))
+                 if lo <= s.date <= hi and not s.is_pinned and s.status.value == "SCHEDULED"
+                 and s.shift_type.value == "STANDARD")
+    to = _free_day(snap, moved.clinician_id, lo, hi)
+    r = run("shift", "move", workspace.path, moved.shift_id, "--to-date", to, "--actor", "alice")
+    assert r.exit_code == 0 and r.output.strip().endswith(", pinned"), r.output
+    day = _free_day(workspace.load_snapshot(), "S02", lo, hi)
+    r = run("shift", "add", workspace.path, "S02", day, "--actor", "alice")
+    assert r.exit_code == 0 and r.output.strip().endswith(", pinned"), r.output
+    added = max(workspace.load_snapshot().shifts, key=lambda s: s.shift_id)
+    assert (added.clinician_id, added.date, added.is_pinned) == ("S02", day, True)
+    loose_day = _free_day(workspace.load_snapshot(), "P01", lo, hi)
+    r = run("shift", "add", workspace.path, "P01", loose_day, "--no-pin", "--actor", "alice")
+    assert r.exit_code == 0 and r.output.strip().endswith(", not pinned"), r.output
+    loose = max(workspace.load_snapshot().shifts, key=lambda s: s.shift_id)
+    assert not loose.is_pinned and not adj.move_shift(workspace, loose.shift_id, to_date=_free_day(
+        workspace.load_snapshot(), "P01", lo, hi), actor="alice", pin=False).is_pinned
+
+    result = rebalance(workspace.path, lo, hi, today=date(2026, 1, 5), fixed_period_weeks=8, phases=(1, 2, 3, 4, 6))
+    after = {s.shift_id: s for s in workspace.load_snapshot().shifts}
+    assert (after[moved.shift_id].date, after[moved.shift_id].clinician_id) == (to, moved.clinician_id)
+    assert after[moved.shift_id].is_pinned and after[moved.shift_id].status.value == "SCHEDULED"
+    assert (after[added.shift_id].date, after[added.shift_id].status.value) == (day, "SCHEDULED")
+    assert result.summary.stats["overwrite"]["deleted"] > 0  # the rebalance did replace unpinned shifts
+
+
+def test_rebalance_explains_each_clinicians_change_with_its_figures(workspace):
+    from datetime import date
+
+    from rotacc_lab.generation.pipeline import generate
+
+    generate(workspace.path, date(2026, 1, 5), date(2026, 3, 27), phases=(1, 2, 3, 4, 6), today=date(2026, 1, 1))
+    r = run("rebalance", workspace.path, "--start", "2026-03-02", "--end", "2026-03-27", "--today", "2026-01-05",
+            "--phases", "1,2,3,4,6")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    why = [x.strip() for x in lines[lines.index("why:") + 1:]]
+    table = lines[lines.index("why:") - len(why) - 2:lines.index("why:")]
+    assert len(why) == len({x.split()[0] for x in why}) >= 4
+    for row in table[2:]:
+        cid, before, after, change, d_before, d_after, _ = row.split()
+        [sentence] = [w for w in why if w.split()[0] == cid]
+        n = int(change)
+        if n:
+            assert sentence.startswith(f"{cid} {'+' if n > 0 else '-'}{abs(n)} shift") and f"({before} -> {after})" in sentence
+        else:
+            assert sentence.startswith(f"{cid} no change ({before} shifts)")
+        def words(d):
+            d = float(d)
+            return (f"{d:.1f} below target after leave" if d > 0.05 else f"{-d:.1f} over target after leave"
+                    if d < -0.05 else "on target after leave")
+        assert words(d_before) in sentence and (not n or f"now {words(d_after)}" in sentence), sentence
+        assert sentence.endswith(".")

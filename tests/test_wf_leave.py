@@ -59,7 +59,7 @@ def test_auto_approval_keeps_pinned_shift_and_alerts(workspace):
 
 
 def test_half_day_leave_shortens_a_full_shift(workspace):
-    s = add_shift(workspace, "P01", date(2026, 3, 3), actor="alice")
+    s = add_shift(workspace, "P01", date(2026, 3, 3), actor="alice", pinned=False)
     out = wf.submit(workspace, "P01", "STUDY_LEAVE", date(2026, 3, 3), date(2026, 3, 3), half_day=True, actor="ada",
                     policy=LeavePolicy(enforce_minimum_staffing=False), today=TODAY)
     assert out.leave.status is LeaveStatus.APPROVED and [x.shift_id for x in out.shortened] == [s.shift_id]

@@ -147,11 +147,11 @@ def test_locum_booking_reports_every_bad_date_and_writes_nothing(workspace):
 # ------------------------------------------------------------------ manual adjustments
 
 def test_add_move_pin_unpin_delete(workspace):
-    s = adj.add_shift(workspace, "S02", date(2026, 3, 10), shift_type="duty", actor="alice")
-    assert s.origin == "user:alice" and s.shift_type.value == "DUTY"
-    m = adj.move_shift(workspace, s.shift_id, to_date=date(2026, 3, 11), actor="alice")
-    assert shift(workspace, s.shift_id).date == date(2026, 3, 11) == m.date
-    adj.move_shift(workspace, s.shift_id, to_clinician="P01", actor="alice")
+    s = adj.add_shift(workspace, "S02", date(2026, 3, 10), shift_type="duty", actor="alice", pinned=False)
+    assert s.origin == "user:alice" and s.shift_type.value == "DUTY" and not s.is_pinned
+    m = adj.move_shift(workspace, s.shift_id, to_date=date(2026, 3, 11), actor="alice", pin=False)
+    assert shift(workspace, s.shift_id).date == date(2026, 3, 11) == m.date and not m.is_pinned
+    adj.move_shift(workspace, s.shift_id, to_clinician="P01", actor="alice", pin=False)
     assert adj.pin_shift(workspace, s.shift_id, actor="alice").is_pinned
     with pytest.raises(adj.WorkflowError, match="already pinned"):
         adj.pin_shift(workspace, s.shift_id, actor="alice")
@@ -175,7 +175,8 @@ def test_manual_changes_validated(workspace):
 
 
 def test_notifications_only_inside_fixed_period(workspace):
-    inside = adj.add_shift(workspace, "P01", date(2026, 2, 12), actor="alice", today=TODAY)  # last day inside
+    inside = adj.add_shift(workspace, "P01", date(2026, 2, 12), actor="alice", today=TODAY,
+                           pinned=False)  # last day inside
     adj.add_shift(workspace, "P01", date(2026, 2, 13), actor="alice", today=TODAY)  # first day after
     adj.pin_shift(workspace, inside.shift_id, actor="alice")  # pinning is not a rota change
     [m] = list_outbox(workspace)

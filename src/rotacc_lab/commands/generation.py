@@ -167,7 +167,7 @@ def register(app: typer.Typer) -> None:
         time_limit: Optional[float] = typer.Option(None, "--time-limit", help="phase 5 time limit in seconds"),
         actor: str = typer.Option("cli", "--actor"),
     ) -> None:
-        """Regenerate a future range (overwrite) and show each clinician's before/after."""
+        """Regenerate a future range (overwrite; pinned shifts kept) and explain each clinician's change."""
         from ..generation.pipeline import GenerationInterrupted
         from ..generation.rebalance import rebalance
 
@@ -186,6 +186,9 @@ def register(app: typer.Typer) -> None:
         for line in result.summary.lines():
             typer.echo(line)
         typer.echo(render_frame(result.comparison))
+        typer.echo("why:")
+        for line in result.explanations:
+            typer.echo(f"  {line}")
 
 
 def render_frame(df) -> str:

@@ -286,17 +286,20 @@ def register(app: typer.Typer) -> None:
         day: str = typer.Argument(..., help="YYYY-MM-DD"),
         shift_type: str = typer.Option("STANDARD", "--type", help="STANDARD, DUTY, STUDY_LEAVE or CORONERS"),
         half_day: bool = typer.Option(False, "--half-day"),
-        pinned: bool = typer.Option(False, "--pinned", help="keep the shift through regeneration"),
+        pin: bool = typer.Option(True, "--pin/--no-pin", help="pinned (the default): kept through regeneration and "
+                                 "rebalance; --no-pin lets the generator replace it"),
+        _pinned: bool = typer.Option(False, "--pinned", hidden=True, help="the default now; kept for old scripts"),
         actor: str = ACTOR,
         today: Optional[str] = TODAY,
     ) -> None:
-        """Add a shift (eligibility checked)."""
+        """Add a shift (eligibility checked); pinned unless --no-pin."""
         from ..workflows import adjustments as adj
 
         d, t = _date(day, "date"), _date(today, "--today")
         s = _run(lambda: adj.add_shift(_open(workspace), clinician, d, actor=actor, shift_type=shift_type,
-                                       duration="HALF" if half_day else "FULL", pinned=pinned, today=t))
-        typer.echo(f"shift {s.shift_id}: {s.clinician_id} {s.date} {s.shift_type.value} added")
+                                       duration="HALF" if half_day else "FULL", pinned=pin, today=t))
+        typer.echo(f"shift {s.shift_id}: {s.clinician_id} {s.date} {s.shift_type.value} added"
+                   + (", pinned" if s.is_pinned else ", not pinned"))
 
     @shift_app.command("move")
     def shift_move(
@@ -304,16 +307,18 @@ def register(app: typer.Typer) -> None:
         shift_id: int = typer.Argument(...),
         to_date: Optional[str] = typer.Option(None, "--to-date", help="new date, YYYY-MM-DD"),
         to_clinician: Optional[str] = typer.Option(None, "--to-clinician"),
+        pin: bool = typer.Option(True, "--pin/--no-pin", help="pin the moved shift (the default) so a rebalance keeps "
+                                 "it; --no-pin leaves its pin as it was"),
         actor: str = ACTOR,
         today: Optional[str] = TODAY,
     ) -> None:
-        """Move a shift to another date and/or clinician."""
+        """Move a shift to another date and/or clinician; the moved shift is pinned unless --no-pin."""
         from ..workflows import adjustments as adj
 
         d, t = _date(to_date, "--to-date"), _date(today, "--today")
         s = _run(lambda: adj.move_shift(_open(workspace), shift_id, actor=actor, to_date=d,
-                                        to_clinician=to_clinician, today=t))
-        typer.echo(f"shift {shift_id}: now {s.clinician_id} {s.date}")
+                                        to_clinician=to_clinician, today=t, pin=pin))
+        typer.echo(f"shift {shift_id}: now {s.clinician_id} {s.date}" + (", pinned" if s.is_pinned else ", not pinned"))
 
     @shift_app.command("delete")
     def shift_delete(workspace: Path = WS_ARG, shift_id: int = typer.Argument(...), actor: str = ACTOR,

@@ -5,24 +5,26 @@ are promised to people and never moved. A rebalance range must start on or
 after ``today + 7 x fixed_period_weeks`` (the first allowed date). The
 rebalance captures each clinician's shift count and deficiency before,
 regenerates the range with ``overwrite=True`` (unpinned SCHEDULED shifts are
-replaced, pinned ones kept) and captures them again, returning a comparison
-table as a polars DataFrame.
+replaced, pinned ones kept - manual adds and moves are pinned by default) and
+captures them again, returning a comparison table as a polars DataFrame and one
+sentence per clinician (:func:`explain`): who gained or lost shifts, from which
+balance against the target after leave, and the leave and pinned shifts around it.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import polars as pl
 
-from ..domain import OptimiserSettings, PracticeSnapshot, ShiftType
+from ..domain import OptimiserSettings, PracticeSnapshot, ShiftStatus, ShiftType
 from ..errors import RotaccError
 from .ledger import RotaLedger
-from .phases.common import Availability, aligned_period
+from .phases.common import Availability, aligned_period, generation_days
 from .phases.phase3 import CANDIDATE_TERMS, clinician_balances
 from .pipeline import ALL_PHASES, RunSummary, generate
 from .request import GenerationRequest
@@ -47,6 +49,8 @@ class RebalanceResult:
     summary: RunSummary
     #: one row per clinician with a target-bearing term in the range; columns COMPARISON_COLUMNS
     comparison: pl.DataFrame
+    #: one sentence per clinician (same order as ``comparison``): who gained or lost shifts, and why
+    explanations: list[str] = field(default_factory=list)
 
 
 def first_allowed_date(today: date, fixed_period_weeks: int) -> date:
@@ -100,6 +104,59 @@ def compare(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
     ).sort("clinician_id")
 
 
+def _standing(deficiency: float) -> str:
+    """A deficiency (target after leave - shifts counted) in words."""
+    if deficiency > 0.05:
+        return f"{deficiency:.1f} below target after leave"
+    if deficiency < -0.05:
+        return f"{-deficiency:.1f} over target after leave"
+    return "on target after leave"
+
+
+def explain(comparison: pl.DataFrame, snapshot: PracticeSnapshot, start: date, end: date) -> list[str]:
+    """One sentence per row of ``comparison``: the change in shifts, the balance that drove it, the balance after.
+
+    The balance is phase 3's own measure (the deficiency columns: target after leave
+    minus the shifts counted, bank holidays included, over the aligned period); the
+    context is the clinician's leave and sickness in the range and the pinned shifts
+    the rebalance had to keep (``snapshot`` = the workspace after the rebalance).
+    """
+    avail = Availability(snapshot, start, end)
+    pinned: dict[str, int] = {}
+    for s in snapshot.shifts:
+        if (s.is_pinned and s.status is not ShiftStatus.CANCELLED and start <= s.date <= end
+                and s.shift_type in (ShiftType.STANDARD, ShiftType.DUTY)):
+            pinned[s.clinician_id] = pinned.get(s.clinician_id, 0) + 1
+    out = []
+    for r in comparison.iter_rows(named=True):
+        cid, change = r["clinician_id"], int(r["shift_change"])
+        before, after = float(r["deficiency_before"]), float(r["deficiency_after"])
+        n = abs(change)
+        counts = f"({r['shifts_before']} -> {r['shifts_after']})"
+        if change > 0:
+            why = (f"{_standing(before)} before" if before > 0.05 else
+                   f"although {_standing(before)} before (cover for days below the minimum comes first)")
+            head = f"{cid} +{n} shift{'s' if n != 1 else ''} {counts}: {why}"
+        elif change < 0:
+            why = (f"{_standing(before)} before" if before < -0.05 else
+                   f"although {_standing(before)} before (fewer shifts were needed or could be placed)")
+            head = f"{cid} -{n} shift{'s' if n != 1 else ''} {counts}: {why}"
+        else:
+            head = f"{cid} no change ({r['shifts_before']} shifts): {_standing(before)}"
+        extra = []
+        leave = float(avail.leave_amount(cid, start, end, snapshot.bank_holidays))
+        if leave:
+            extra.append(f"{leave:g} day(s) of leave in the range")
+        sick = sum(1 for d in generation_days(snapshot, start, end) if avail.sick(cid, d))
+        if sick:
+            extra.append(f"off sick {sick} working day(s) of the range")
+        if pinned.get(cid):
+            extra.append(f"{pinned[cid]} pinned shift(s) kept")
+        tail = f", now {_standing(after)}" if change else ""
+        out.append(head + tail + ("; " + ", ".join(extra) if extra else "") + ".")
+    return out
+
+
 def rebalance(
     workspace_path: str | Path,
     start: date | GenerationRequest,
@@ -139,5 +196,7 @@ def rebalance(
     check_outside_fixed_period(request.start, request.today, weeks)
     before = clinician_state(ws.load_snapshot(), request.start, request.end, request.period_start)
     summary = generate(workspace_path, request, actor=actor, progress=progress, stop=stop)
-    after = clinician_state(ws.load_snapshot(), request.start, request.end, request.period_start)
-    return RebalanceResult(summary, compare(before, after))
+    snap_after = ws.load_snapshot()
+    after = clinician_state(snap_after, request.start, request.end, request.period_start)
+    comparison = compare(before, after)
+    return RebalanceResult(summary, comparison, explain(comparison, snap_after, request.start, request.end))

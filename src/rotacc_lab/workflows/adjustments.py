@@ -141,8 +141,8 @@ def scope_around(days: Iterable[date | None] = (), shift_ids: Iterable[int | Non
 
 def plan_add_shift(snap: PracticeSnapshot, clinician_id: str, day: date, *, actor: str,
                    shift_type: ShiftType = ShiftType.STANDARD, duration: Duration = Duration.FULL,
-                   pinned: bool = False, today: date | None = None) -> ChangeSet:
-    """Add one shift after checking eligibility."""
+                   pinned: bool = True, today: date | None = None) -> ChangeSet:
+    """Add one shift after checking eligibility; pinned unless ``pinned=False`` (a person decided it)."""
     require_clinician(snap, clinician_id)
     require_eligible(snap, clinician_id, day)
     new = Shift(None, clinician_id, day, shift_type, duration, ShiftStatus.SCHEDULED, bool(pinned), user_origin(actor))
@@ -150,12 +150,17 @@ def plan_add_shift(snap: PracticeSnapshot, clinician_id: str, day: date, *, acto
 
 
 def plan_move_shift(snap: PracticeSnapshot, shift_id: int, *, actor: str, to_date: date | None = None,
-                    to_clinician: str | None = None, today: date | None = None) -> ChangeSet:
-    """Move a live shift to another date and/or clinician (validated like a new shift there)."""
+                    to_clinician: str | None = None, today: date | None = None, pin: bool = True) -> ChangeSet:
+    """Move a live shift to another date and/or clinician (validated like a new shift there).
+
+    The moved shift is pinned (a regeneration or rebalance keeps it where a person
+    put it) unless ``pin=False``, which leaves its pin as it was.
+    """
     before = get_shift(snap, shift_id)
     if not is_live(before):
         raise WorkflowError(f"shift_id: {shift_id} is CANCELLED; only live shifts can be moved")
-    after = replace(before, date=to_date or before.date, clinician_id=to_clinician or before.clinician_id)
+    after = replace(before, date=to_date or before.date, clinician_id=to_clinician or before.clinician_id,
+                    is_pinned=True if pin else before.is_pinned)
     if (after.date, after.clinician_id) == (before.date, before.clinician_id):
         raise WorkflowError(f"move: shift {shift_id} is already on {before.date} for {before.clinician_id}")
     require_clinician(snap, after.clinician_id, "to_clinician")
@@ -186,10 +191,14 @@ def add_shift(
     actor: str,
     shift_type: ShiftType | str = ShiftType.STANDARD,
     duration: Duration | str = Duration.FULL,
-    pinned: bool = False,
+    pinned: bool = True,
     today: date | None = None,
 ) -> Shift:
-    """Add one shift after checking eligibility; returns it with its new id."""
+    """Add one shift after checking eligibility; returns it with its new id.
+
+    Pinned by default, so a regeneration or rebalance keeps it; ``pinned=False``
+    leaves it for the generator to replace.
+    """
     actor = require_actor(actor)
     clinician_id = clinician_arg(clinician_id)
     day = date_arg(day, "day")
@@ -211,9 +220,14 @@ def move_shift(
     to_date: date | None = None,
     to_clinician: str | None = None,
     today: date | None = None,
+    pin: bool = True,
 ) -> Shift:
-    """Move a live shift to another date and/or clinician (validated like a new shift there)."""
+    """Move a live shift to another date and/or clinician (validated like a new shift there).
+
+    The moved shift is pinned unless ``pin=False`` (then its pin stays as it was).
+    """
     actor = require_actor(actor)
+    pin = bool_arg(pin, "pin")
     shift_id = shift_id_arg(shift_id)
     to_date = optional_date_arg(to_date, "to_date")
     to_clinician = optional_text_arg(to_clinician, "to_clinician", CLINICIAN_HINT)
@@ -221,7 +235,7 @@ def move_shift(
     if to_date is None and to_clinician is None:
         raise WorkflowError("move: give --to-date and/or --to-clinician")
     done = commit(ws, lambda snap: plan_move_shift(snap, shift_id, actor=actor, to_date=to_date,
-                                                   to_clinician=to_clinician, today=today),
+                                                   to_clinician=to_clinician, today=today, pin=pin),
                   actor=actor, scope=scope_around([to_date], [shift_id]))
     return done.changeset.of("shift", "update")[0].after
 
