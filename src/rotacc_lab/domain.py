@@ -344,7 +344,7 @@ MAX_WEIGHT = 10**9
 @dataclass(frozen=True)
 class OptimiserSettings:
     time_limit_seconds: float = 60.0
-    num_workers: int = 0  # 0 = let CP-SAT choose
+    num_workers: int = 1  # 1 = reproducible (the default); 0 = let CP-SAT choose (parallel, not repeatable)
     seed: int = 0
     weights: Mapping[str, int] = field(default_factory=lambda: DEFAULT_WEIGHTS)
     #: stop as soon as the objective is proven within this fraction of the best bound (0.001 = 0.1 %)

@@ -120,7 +120,8 @@ def register(app: typer.Typer) -> None:
         seed: Optional[int] = typer.Option(None, "--seed", help="the run's seed: phase 6's duty shuffle and CP-SAT's "
                                            "random seed (default: the workspace's optimiser.seed)"),
         workers: Optional[int] = typer.Option(None, "--workers", help="CP-SAT workers: 1 = reproducible (same "
-                                              "rota every run), 0 = CP-SAT chooses (default: the workspace's)"),
+                                              "rota every run; the default optimiser.num_workers), 0 = CP-SAT "
+                                              "chooses, 2+ = parallel (not repeatable); default: the workspace's"),
         overwrite: bool = typer.Option(False, "--overwrite", help="replace unpinned scheduled shifts in the range"),
         mondays_only: bool = typer.Option(False, "--mondays-only", help="phase 3: only Mondays"),
         skip_mondays: bool = typer.Option(False, "--skip-mondays", help="phase 3: Tuesday-Friday only"),
