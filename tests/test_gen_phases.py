@@ -283,7 +283,10 @@ def test_plan_alerts_far_from_target_and_overwrite_keeps_the_past():
                     shifts=[shift(1, "B", d(0)), shift(2, "B", d(8)), shift(3, "B", d(15)), shift(4, "A", d(1))])
     p = plan(snap, M, d(25), phases=(3,))
     far = [a for a in p.alerts if a["kind"] == "far_from_target"]
-    assert [a["clinician_id"] for a in far] == ["A"] and "under target" in far[0]["message"]
+    assert [a["clinician_id"] for a in far] == ["A"] and "under target after leave" in far[0]["message"]
+    # the alert names its target in words and says how it differs from the Partner WTE page's
+    assert "before the leave entitlement is deducted" in far[0]["message"]
+    assert "leave taken" in far[0]["message"] and "Partner WTE" in far[0]["message"]
     kept = plan(snap, M, d(25), phases=(3,), overwrite=True, keep_before=d(10))
     assert kept.deletes == [3]  # d(15) only; d(0), d(1), d(8) are before "today"
     assert any("kept 3 unpinned shift(s) dated before 2026-03-12" in m for m in kept.messages)

@@ -73,8 +73,12 @@ def compute_alerts(
                     "far_from_target",
                     None,
                     cid,
-                    f"{cid}: {abs(deficiency):.1f} shift(s) {side} target over {lo}..{hi} "
-                    f"(target {target:.1f}, counted {total:.1f})",
+                    f"{cid}: {abs(deficiency):.1f} shift(s) {side} target after leave over {lo}..{hi}, "
+                    f"scheduled shifts included (the measure rebalance uses: gross target {target:.1f}, "
+                    f"before the leave entitlement is deducted, against counted {total:.1f} = shifts + "
+                    "bank holidays + leave taken). "
+                    "Partner WTE's deficiency differs: it uses the target after the leave entitlement "
+                    "and counts worked shifts up to its as-of date only",
                     "warning",
                 )
             )

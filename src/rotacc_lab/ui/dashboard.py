@@ -157,8 +157,11 @@ def _specs() -> dict[str, DashboardSpec]:
                 report_section(
                     "partner-wte",
                     "Partner WTE and deficiency",
-                    description="Target, worked and scheduled shifts per partner and the deficiency "
-                    "(target − worked) with its status.",
+                    description="Target after the leave entitlement (the calculators' net target), worked "
+                    "and scheduled shifts per partner and the deficiency (target after leave entitlement − "
+                    "worked to the as-of date) with its status. Generation alerts (far_from_target) measure "
+                    "against the gross target with leave taken counted as worked, over the whole period "
+                    "including scheduled shifts, so the two can disagree in sign.",
                 ),
                 report_section(
                     "partner-wte-availability-chart",
