@@ -136,7 +136,7 @@ def test_batch_reports_isolates_a_failing_pair(runs: dict) -> None:
     html = (runs["batch_dir"] / "harbour-2026-03.html").read_text(encoding="utf-8")
     for heading in ("Staffing: were there enough doctors", "Weekly availability", "Partner WTE",
                     "Fair share of shifts", "Mondays", "Duty: who carried it", "Annual leave remaining",
-                    "Alerts raised by generation runs"):
+                    "Open alerts"):
         assert heading in html
     assert "from rotacc_lab" not in html  # no input cells
     assert "Every admin report" not in html and "| month 2026-03" not in html  # report-hide cells left out
