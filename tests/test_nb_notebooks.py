@@ -117,6 +117,7 @@ def test_objective_weights_notebook_sweeps_marks_the_front_and_saves(runs: dict)
     nb = nbformat.read(runs["objective_weights"], as_version=4)
     text = _texts(nb)
     assert "4 weight combination(s);" in text and "on the Pareto front" in text
+    assert "the primary term S11 kept on: S5 = " in text  # the balanced pick, in words
     scatter = [c for c in _charts(nb) if "hconcat" in c]
     assert scatter and len(scatter[0]["hconcat"]) == 3
     saved = Workspace.open(runs["tuned"], read_only=True)

@@ -246,7 +246,7 @@ def test_narratives_quote_figures_from_the_frames(demo_ws: Path) -> None:
                                           alerts=ws.list_alerts())}
     staffing = results["staffing-overview"].frame
     text = report_narrative(results["staffing-overview"])
-    assert text.startswith(f"{staffing.height} working day(s); {int(staffing['below_minimum'].sum())} below")
+    assert text.startswith(f"{staffing.height} planned working day(s); {int(staffing['below_minimum'].sum())} below")
     assert report_narrative(results["alerts"]) == "No rows in this month."
     for r in results.values():
         assert report_narrative(r)

@@ -114,3 +114,57 @@ def test_outcome_metrics_on_the_imported_demo(demo_ws: Path) -> None:
     assert set(m) == set(tuning.OBJECTIVES) and all(v >= 0 for v in m.values())
     # the imported week has no rota for most days: nobody is over the minimum
     assert m["overstaffing"] == 0.0
+
+
+def _front_table(rows: list[tuple[int, int, float, float]]) -> pl.DataFrame:
+    """(S5, S11, a, b) rows; weights hold every term (0 except S5 and S11)."""
+    w = lambda s5, s11: {t: (s5 if t == "S5" else s11 if t == "S11" else 0) for t in SOFT_TERMS}  # noqa: E731
+    return pl.DataFrame({
+        "S5": [r[0] for r in rows], "S11": [r[1] for r in rows],
+        "a": [r[2] for r in rows], "b": [r[3] for r in rows],
+        "weights": [w(r[0], r[1]) for r in rows],
+    })
+
+
+def test_the_balanced_pick_keeps_the_primary_term_on_and_says_when_that_mattered() -> None:
+    # the best-scoring front point (0.4 + 0.4) has S11 = 0; the pick is the best one that keeps S11 on
+    df = _front_table([(1, 500, 0.0, 10.0), (2, 500, 10.0, 0.0), (3, 0, 4.0, 4.0), (4, 500, 2.0, 6.0)])
+    choice = tuning.choose_balanced(df, ["a", "b"])
+    assert choice.weights["S11"] == 500 and choice.weights["S5"] == 4  # 0.2 + 0.6 beats 0 + 1
+    assert choice.notice is not None
+    assert "S5 = 3, S11 = 0" in choice.notice and "switches off the primary term" in choice.notice
+    assert tuning.choose(df, ["a", "b"]) == choice.weights
+    # when the best point keeps S11 on, there is nothing to say
+    on = _front_table([(1, 500, 0.0, 10.0), (2, 500, 10.0, 0.0), (3, 100, 4.0, 4.0), (4, 0, 2.0, 9.0)])
+    quiet = tuning.choose_balanced(on, ["a", "b"])
+    assert quiet.weights["S5"] == 3 and quiet.notice is None
+    # S11 off in every front point: the pick has it off and says so
+    off = _front_table([(1, 0, 0.0, 10.0), (3, 0, 4.0, 4.0)])
+    forced = tuning.choose_balanced(off, ["a", "b"])
+    assert forced.weights["S11"] == 0 and "is 0 in every Pareto-front point" in forced.notice
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from([0, 100, 500]), st.integers(0, 6), st.integers(0, 6)),
+                min_size=1, max_size=12))
+def test_the_balanced_pick_is_on_the_front_and_never_silently_drops_s11(rows) -> None:
+    df = _front_table([(a, b, float(x), float(y)) for a, b, x, y in rows])
+    marked = tuning.pareto_front(df, ["a", "b"])
+    choice = tuning.choose_balanced(marked, ["a", "b"])
+    front = marked.filter(pl.col("pareto"))
+    assert choice.weights in [dict(w) for w in front["weights"]]
+    if choice.weights["S11"] == 0:
+        assert choice.notice is not None  # switched off: always said
+        assert all(dict(w)["S11"] == 0 for w in front["weights"])
+
+
+def test_tradeoff_points_are_labelled_with_their_weights() -> None:
+    df = _front_table([(0, 100, 1.0, 3.0), (50, 500, 2.0, 1.0)]).rename({"a": "report_fairness", "b": "overstaffing"})
+    spec = tuning.tradeoff_chart(df, "report_fairness", "overstaffing", label_terms=["S5", "S11"]).to_dict()
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert "text" in marks
+    (data,) = spec["datasets"].values()
+    assert [row["weights_label"] for row in data] == ["S5=0 S11=100", "S5=50 S11=500"]
+    unlabelled = tuning.tradeoff_chart(df.drop("S5", "S11"), "report_fairness", "overstaffing").to_dict()
+    (rows,) = unlabelled["datasets"].values()
+    assert rows[0]["weights_label"].startswith("S1=0 S2=0") and "S11=100" in rows[0]["weights_label"]

@@ -146,7 +146,7 @@ def test_all_writes_one_html_file_with_every_report_and_chart(app, ws_path, tmp_
     assert result.exit_code == 0, result.output
     text = out.read_text()
     for name in REPORTS:
-        assert f'<h2>{name}</h2>' in text
+        assert f'<small>{name}</small></h2>' in text  # a human heading, the report's name beside it
     specs = json.loads(text.split("const SPECS=")[1].split(";for(const[id,spec]")[0].replace("<\\/", "</"))
     with_chart = [n for n, spec in REPORTS.items() if spec.chart is not None]
     assert len(specs) == len(with_chart)

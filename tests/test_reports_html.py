@@ -34,7 +34,7 @@ def test_bundle_holds_every_report_and_is_self_contained(tmp_path):
     text = path.read_text(encoding="utf-8")
     parser = _Collector()
     parser.feed(text)
-    assert parser.tags.count("section") == len(REPORTS)
+    assert parser.tags.count("section") == len(REPORTS) + 1  # one per report and the summary on top
     external = [s["src"] for s in parser.scripts if "src" in s]
     assert external == []  # nothing is fetched when the file is opened
     assert "window.vegaEmbed=" in text  # the chart renderer is inlined

@@ -477,6 +477,9 @@ class PracticeSnapshot:
     swap_requests: tuple[SwapRequest, ...] = field(default=(), compare=False)
     #: the id the workspace gives its next new shift (None: one more than the largest id here)
     next_shift_id: int | None = field(default=None, compare=False)
+    #: the ``[start, end]`` ranges of the workspace's completed generation runs (reports
+    #: call a day "planned" when a run covered it or it lies within the rota's shifts)
+    generated_ranges: tuple[tuple[date, date], ...] = field(default=(), compare=False)
 
     # indexes (computed once per snapshot) ------------------------------------
     @cached_property

@@ -490,10 +490,14 @@ def compare(baseline: PracticeSnapshot, branch: PracticeSnapshot, start: date, e
         report_staffing_overview,
         report_weekly_availability,
     )
-    from .reports._frames import check_range
+    from .reports._frames import check_range, planned_ranges
     from .reports.outcomes import outcome_measures
 
     start, end = check_range(start, end)
+    # one notion of "planned" for both sides: a day planned in either is planned in both, so
+    # a branch that empties the first day of the rota shows that day as short, not as unplanned
+    both = tuple(sorted(set(planned_ranges(baseline)) | set(planned_ranges(branch))))
+    baseline, branch = replace(baseline, generated_ranges=both), replace(branch, generated_ranges=both)
     av = {k: report_partner_wte_availability(s, start, end) for k, s in (("a", baseline), ("b", branch))}
     mon = {k: report_monday_balance(s, start, end) for k, s in (("a", baseline), ("b", branch))}
     staff = {k: report_staffing_overview(s, start, end) for k, s in (("a", baseline), ("b", branch))}
@@ -509,11 +513,13 @@ def compare(baseline: PracticeSnapshot, branch: PracticeSnapshot, start: date, e
     )
     gaps = (
         staff["a"].select("date", "weekday", pl.col("doctors_working").alias("working_baseline"),
-                          pl.col("minimum").alias("minimum_baseline"))
+                          pl.col("minimum").alias("minimum_baseline"), pl.col("below_minimum").alias("_short_a"))
         .join(staff["b"].select("date", pl.col("doctors_working").alias("working_branch"),
-                                pl.col("minimum").alias("minimum_branch")), on="date", how="full", coalesce=True)
-        .filter((pl.col("working_baseline") < pl.col("minimum_baseline"))
-                | (pl.col("working_branch") < pl.col("minimum_branch")))
+                                pl.col("minimum").alias("minimum_branch"), pl.col("below_minimum").alias("_short_b")),
+              on="date", how="full", coalesce=True)
+        # short on a planned day of either side (a day with no rota yet is never a gap)
+        .filter(pl.col("_short_a").fill_null(False) | pl.col("_short_b").fill_null(False))
+        .drop("_short_a", "_short_b")
         .with_columns(delta=(pl.col("working_branch") - pl.col("working_baseline")))
         .sort("date")
     )

@@ -16,15 +16,17 @@ functions. The four outcome measures (all "lower is better"):
     partner was fully available (5 working days in range, no leave, contracted
     every day) (``weekly-availability``; S5).
 
-:func:`pareto_front` marks the non-dominated rows; :func:`choose` picks the
-front row with the smallest sum of min-max-normalised measures;
+:func:`pareto_front` marks the non-dominated rows; :func:`choose_balanced` picks the
+front row with the smallest sum of min-max-normalised measures that keeps the
+primary term S11 on (its notice says when that mattered, or when every front row
+has S11 off);
 :func:`save_weights` writes weights into a workspace's settings (audited).
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -193,17 +195,29 @@ def pareto_front(df: pl.DataFrame, objectives: Sequence[str], *, maximise: Itera
     return df.with_columns(pl.Series("pareto", flags, dtype=pl.Boolean))
 
 
-def choose(df: pl.DataFrame, objectives: Sequence[str] = OBJECTIVES) -> dict[str, int]:
-    """The weights of the Pareto-front row with the smallest sum of min-max-normalised objectives.
+#: the primary soft term (partner fairness, Σ |fair difference|): a pick that sets it to 0 must say so
+PRIMARY_TERM = "S11"
 
-    Each objective is scaled to 0..1 over the front (a constant objective
-    counts 0), so no measure wins just by having larger numbers. Ties go to
-    the first row.
-    """
-    marked = df if "pareto" in df.columns else pareto_front(df, objectives)
-    front = marked.filter(pl.col("pareto"))
-    if front.height == 0:
-        raise TuningError("no row with all objectives measured; nothing to choose from")
+
+@dataclass(frozen=True)
+class Choice:
+    """The balanced pick: its weights, its score, and a notice when it concerns the primary term S11."""
+
+    weights: dict[str, int]
+    #: sum of min-max-normalised objectives over the front (lower is better)
+    score: float
+    #: None, or a sentence a reader must see: the primary term is off in the pick, or a
+    #: better-scoring front point was passed over because it switched the primary term off
+    notice: str | None
+    #: the row of the pick in the front (0-based, in the table's order)
+    front_index: int
+
+    def label(self, terms: Sequence[str] = ()) -> str:
+        shown = terms or sorted(self.weights, key=lambda t: int(t[1:]))
+        return ", ".join(f"{t} = {self.weights[t]}" for t in shown)
+
+
+def _scores(front: pl.DataFrame, objectives: Sequence[str]) -> list[float]:
     scores = [0.0] * front.height
     for o in objectives:
         col = front[o].cast(pl.Float64)
@@ -212,8 +226,52 @@ def choose(df: pl.DataFrame, objectives: Sequence[str] = OBJECTIVES) -> dict[str
             continue
         for i, v in enumerate(col.to_list()):
             scores[i] += (v - lo) / (hi - lo)
-    best = min(range(front.height), key=lambda i: (scores[i], i))
-    return dict(front["weights"][best])
+    return scores
+
+
+def choose_balanced(df: pl.DataFrame, objectives: Sequence[str] = OBJECTIVES) -> Choice:
+    """The Pareto-front row with the smallest sum of min-max-normalised objectives, primary term kept on.
+
+    Each objective is scaled to 0..1 over the front (a constant objective counts
+    0), so no measure wins just by having larger numbers; ties go to the first
+    row. Front rows that set :data:`PRIMARY_TERM` (S11) to 0 are passed over
+    while a front row keeps it on; the :attr:`Choice.notice` says when that
+    changed the pick, or when every front row has it off (then the pick has it
+    off too, and says so).
+    """
+    marked = df if "pareto" in df.columns else pareto_front(df, objectives)
+    front = marked.filter(pl.col("pareto"))
+    if front.height == 0:
+        raise TuningError("no row with all objectives measured; nothing to choose from")
+    scores = _scores(front, objectives)
+    weights = [dict(w) for w in front["weights"]]
+    order = sorted(range(front.height), key=lambda i: (scores[i], i))
+    on = [i for i in order if weights[i].get(PRIMARY_TERM, 1) > 0]
+    best = order[0]
+    notice = None
+    if not on:
+        notice = (f"{PRIMARY_TERM} (partner fairness, the primary term) is 0 in every Pareto-front point, so "
+                  f"the pick switches it off: the optimiser will not pursue fair shares. Sweep {PRIMARY_TERM} "
+                  "over values above 0 to keep it on.")
+        pick = best
+    else:
+        pick = on[0]
+        if pick != best:
+            notice = (f"The best-scoring front point ({_weights_label(weights[best], front)}; score "
+                      f"{scores[best]:.2f}) sets {PRIMARY_TERM} = 0, which switches off the primary term "
+                      f"(partner fairness). It was passed over for the best point that keeps {PRIMARY_TERM} on "
+                      f"(score {scores[pick]:.2f}).")
+    return Choice(weights[pick], round(scores[pick], 4), notice, pick)
+
+
+def _weights_label(weights: Mapping[str, int], table: pl.DataFrame) -> str:
+    swept = [c for c in table.columns if c in SOFT_TERMS] or sorted(weights, key=lambda t: int(t[1:]))
+    return ", ".join(f"{t} = {weights[t]}" for t in swept)
+
+
+def choose(df: pl.DataFrame, objectives: Sequence[str] = OBJECTIVES) -> dict[str, int]:
+    """The weights of :func:`choose_balanced` (use that to see its notice about the primary term)."""
+    return choose_balanced(df, objectives).weights
 
 
 def save_weights(workspace: str | Path, weights: Mapping[str, int], *, actor: str = "notebook") -> Settings:
@@ -238,19 +296,32 @@ def tradeoff_chart(df: pl.DataFrame, x: str, y: str, *, label_terms: Sequence[st
     """Scatter of two objectives with the Pareto-front rows highlighted (lower-left is better).
 
     The front is the one in ``df['pareto']`` when present (e.g. over all four
-    objectives), else the two-objective front of ``x`` and ``y``.
+    objectives), else the two-objective front of ``x`` and ``y``. Each point is
+    labelled with its weights: the ``label_terms`` (the swept terms), or every
+    term of the ``weights`` column when none are given.
     """
     from ._alt import alt
 
     marked = df if "pareto" in df.columns else pareto_front(df, [x, y])
-    tips = [*label_terms, x, y, "status", "pareto"]
-    data = marked.select(*[c for c in dict.fromkeys(tips) if c in marked.columns])
-    points = alt.Chart(data).mark_point(filled=True, size=70).encode(
+    terms = [t for t in label_terms if t in marked.columns]
+    if terms:
+        label = pl.concat_str([pl.lit(f"{t}=") + pl.col(t).cast(pl.String) for t in terms], separator=" ")
+    elif "weights" in marked.columns:
+        label = pl.concat_str([pl.lit(f"{t}=") + pl.col("weights").struct.field(t).cast(pl.String)
+                               for t in SOFT_TERMS], separator=" ")
+    else:
+        label = pl.lit("")
+    tips = [*terms, x, y, "status", "pareto"]
+    data = marked.select(*[c for c in dict.fromkeys(tips) if c in marked.columns], label.alias("weights_label"))
+    base = alt.Chart(data).encode(
         x=alt.X(f"{x}:Q", title=x.replace("_", " ")),
         y=alt.Y(f"{y}:Q", title=y.replace("_", " ")),
+    )
+    points = base.mark_point(filled=True, size=70).encode(
         color=alt.Color("pareto:N", title="Pareto front", scale=alt.Scale(domain=[True, False],
                                                                          range=["#c0504d", "#9e9e9e"])),
         tooltip=list(data.columns),
     )
-    return points.properties(title=f"{y.replace('_', ' ')} vs {x.replace('_', ' ')}",
-                                              width=260, height=220)
+    labels = base.mark_text(align="left", dx=6, dy=-6, fontSize=9, color="#444").encode(text="weights_label:N")
+    return alt.layer(points, labels).properties(title=f"{y.replace('_', ' ')} vs {x.replace('_', ' ')}",
+                                                width=260, height=220)

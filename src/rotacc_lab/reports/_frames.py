@@ -309,6 +309,29 @@ def mean_wte(snap: PracticeSnapshot, start: date, end: date, term_types: list[st
     return cd.group_by("clinician_id").agg(wte=pl.col("wte").mean())
 
 
+def planned_ranges(snap: PracticeSnapshot) -> list[tuple[date, date]]:
+    """The ranges :func:`planned_days` calls planned: the completed runs' and the span of the live shifts."""
+    live = frames(snap).shifts["date"]  # not cancelled
+    ranges = list(snap.generated_ranges)
+    if len(live):
+        ranges.append((live.min(), live.max()))
+    return ranges
+
+
+def planned_days(snap: PracticeSnapshot, days: pl.DataFrame) -> pl.Series:
+    """For each ``date`` of ``days``: is it inside the rota that has been planned?
+
+    A day is planned when a completed generation run covered it
+    (``snap.generated_ranges``) or it lies between the rota's first and last shift
+    that is not cancelled (an imported or hand-made rota has no runs). A day outside
+    both has no rota yet: reports show it as "not planned", never as short.
+    """
+    planned = pl.repeat(False, days.height, dtype=pl.Boolean, eager=True)
+    for lo, hi in planned_ranges(snap):
+        planned = planned | days["date"].is_between(lo, hi)
+    return planned.alias("planned")
+
+
 def data_extent(snap: PracticeSnapshot) -> tuple[date, date] | None:
     """Earliest and latest dated fact in the snapshot (term bounds, shifts, leave, sick leave).
 

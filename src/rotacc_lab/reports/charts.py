@@ -65,32 +65,46 @@ def monday_balance_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     return alt.layer(bars, ticks).properties(title=title, width=_WIDTH)
 
 
-def staffing_calendar_chart(frame: pl.DataFrame) -> alt.Chart:
-    """Calendar heatmap: one cell per working day (week × weekday), coloured by surplus."""
+def staffing_calendar_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart:
+    """Calendar heatmap: one cell per working day (week × weekday), coloured by surplus.
+
+    Days with no rota yet (``planned`` false) are grey and say "not planned": they
+    are never drawn as short.
+    """
     from .._alt import alt
 
-    title = "Staffing against the minimum (red = below)"
-    data = frame.select("date", "weekday", "week", "doctors_working", "minimum", "surplus", "flag", "on_leave")
+    title = "Staffing against the minimum (red = below, grey = not planned yet)"
+    data = frame.select("date", "weekday", "week", "doctors_working", "minimum", "planned", "surplus", "flag",
+                        "on_leave")
     if data.height == 0:
         return _empty(title)
-    return (
-        alt.Chart(data)
+    base = alt.Chart(data).encode(
+        x=alt.X("yearmonthdate(week):O", title="Week (Monday)", axis=alt.Axis(labelAngle=-90, labelOverlap=True)),
+        y=alt.Y("weekday:N", sort=["Mon", "Tue", "Wed", "Thu", "Fri"], title=None),
+    )
+    planned = (
+        base.transform_filter("datum.planned")
         .mark_rect(stroke="white")
         .encode(
-            x=alt.X("yearmonthdate(week):O", title="Week (Monday)", axis=alt.Axis(labelAngle=-90, labelOverlap=True)),
-            y=alt.Y("weekday:N", sort=["Mon", "Tue", "Wed", "Thu", "Fri"], title=None),
             color=alt.Color("surplus:Q", scale=alt.Scale(scheme="redblue", domainMid=0), title="Surplus"),
             tooltip=["date:T", "weekday", "doctors_working", "minimum", "surplus", "flag", "on_leave"],
         )
-        .properties(title=title, width=max(_WIDTH, 12 * frame["week"].n_unique()), height=110)
     )
+    layers = [planned]
+    if not bool(data["planned"].all()):
+        layers.append(
+            base.transform_filter("!datum.planned")
+            .mark_rect(stroke="white", color="#d9d9d9")
+            .encode(tooltip=["date:T", "weekday", alt.Tooltip("flag:N", title="status"), "minimum"])
+        )
+    return alt.layer(*layers).properties(title=title, width=max(_WIDTH, 12 * frame["week"].n_unique()), height=110)
 
 
 def availability_chart(frame: pl.DataFrame) -> alt.Chart:
     """Fair share vs actual shifts per partner (report 7, the data of report 6)."""
     from .._alt import alt
 
-    title = "Partner WTE availability: fair share vs actual"
+    title = "Fair share from available weeks vs actual shifts"
     if frame.height == 0:
         return _empty(title)
     ident = "clinician_id"
@@ -117,7 +131,7 @@ def weekly_availability_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart
     """Doctor-days working per week (area) against the week's summed minimum (line)."""
     from .._alt import alt
 
-    title = "Doctor-days per week vs minimum"
+    title = "Doctor-days per week (bars) vs the week's minimum (red tick)"
     if frame.height == 0:
         return _empty(title)
     weekly = frame.group_by("week").agg(
@@ -125,20 +139,22 @@ def weekly_availability_chart(frame: pl.DataFrame) -> alt.LayerChart | alt.Chart
         pl.col("week_minimum").first(),
         pl.col("leave_days").sum().alias("leave_days"),
     )
-    base = alt.Chart(weekly).encode(x=alt.X("week:T", title="Week"))
+    # an ordinal (banded) week axis: on a time axis a bar is a day wide, a hairline on a long range
+    week = alt.X("yearmonthdate(week):O", title="Week (Monday)", axis=alt.Axis(labelAngle=-90, labelOverlap=True))
+    base = alt.Chart(weekly).encode(x=week)
     worked = base.mark_bar(color="#4f81bd", opacity=0.8).encode(
         y=alt.Y("week_doctor_days:Q", title="Doctor-days"),
         tooltip=["week:T", "week_doctor_days", "week_minimum", "leave_days"],
     )
-    minimum = base.mark_line(color="#c0504d", interpolate="step-after").encode(y="week_minimum:Q")
-    return alt.layer(worked, minimum).properties(title=title, width=_WIDTH)
+    minimum = base.mark_tick(color="#c0504d", thickness=2).encode(y="week_minimum:Q")
+    return alt.layer(worked, minimum).properties(title=title, width=max(_WIDTH, 14 * weekly.height))
 
 
 def partner_wte_chart(frame: pl.DataFrame) -> alt.Chart:
     """Deficiency per partner (historical), coloured by status."""
     from .._alt import alt
 
-    title = "Partner deficiency (target − worked)"
+    title = "Partner deficiency: target after the leave entitlement − worked"
     if frame.height == 0:
         return _empty(title)
     data = frame.select(

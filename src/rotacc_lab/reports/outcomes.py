@@ -11,11 +11,12 @@ dashboard shows for the same range), and all are "lower is better" except
 ``duty_max_abs_deviation``
     largest |WTE-adjusted deviation from the mean| of duty days (``duty-fairness``).
 ``days_below_minimum`` / ``days_below_66``
-    working days with fewer doctors than the minimum / than the 66 % floor (``staffing-overview``).
+    planned working days with fewer doctors than the minimum / than the 66 % floor (``staffing-overview``;
+    a day with no rota yet is never counted short).
 ``doctor_days_short`` / ``overstaffing``
-    Σ over working days of the doctors missing below the minimum / working above it.
+    Σ over planned working days of the doctors missing below the minimum / working above it.
 ``min_surplus``
-    the worst day's doctors working − minimum (None on a range without working days).
+    the worst planned day's doctors working − minimum (None on a range without planned working days).
 ``doctor_days_worked``
     Σ doctors working over the working days.
 ``weekly_evenness``
@@ -73,7 +74,8 @@ def outcome_measures(snapshot: PracticeSnapshot, start: date, end: date) -> Outc
     weekly = report_weekly_availability(snapshot, start, end)
 
     deviation = duty["deviation"].drop_nulls() if duty.height else pl.Series([], dtype=pl.Float64)
-    surplus = staffing["surplus"] if staffing.height else pl.Series([], dtype=pl.Float64)
+    # surplus is null on days with no rota yet: they count neither as short nor as over
+    surplus = staffing["surplus"].drop_nulls() if staffing.height else pl.Series([], dtype=pl.Float64)
     partners = {t.clinician_id for t in snapshot.terms if t.term_type is TermType.PARTNER}
     full_weeks = weekly.filter(
         pl.col("clinician_id").is_in(sorted(partners))

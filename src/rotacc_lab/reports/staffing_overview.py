@@ -5,16 +5,21 @@ Columns (one row per working day in range)
     doctors_working   Σ amount of non-cancelled STANDARD/DUTY shifts that day
                       (the shift types that count toward the minimum; half day = 0.5)
     minimum           settings.min_doctors for that weekday
-    surplus           doctors_working − minimum (negative = deficit)
+    planned           the day is inside the rota that has been planned: a completed
+                      generation run covered it, or it lies between the rota's first
+                      and last shift (:func:`._frames.planned_days`)
+    surplus           doctors_working − minimum (negative = deficit); null when not planned
     floor_66          ceil(minimum × 0.66), the optimiser's hard floor H7
-    below_minimum     doctors_working < minimum
-    below_66          doctors_working < floor_66
-    flag              "below_66", "below_minimum" or "ok" (the worst that applies)
+    below_minimum     planned and doctors_working < minimum
+    below_66          planned and doctors_working < floor_66
+    flag              "below_66", "below_minimum" or "ok" (the worst that applies), or
+                      "not_planned": no rota yet that day, so it is never counted as short
     on_leave          ids of clinicians on approved leave that day, sorted, joined by ", "
     on_leave_count    how many
     off_sick          ids of clinicians on sick leave that day, sorted, joined by ", "
 
-Bank holidays and weekends have no row.
+Bank holidays and weekends have no row. A month that starts before the rota
+(or runs past it) shows its outside days as not planned, with no surplus.
 """
 
 from __future__ import annotations
@@ -26,7 +31,15 @@ from datetime import date
 import polars as pl
 
 from ..domain import PracticeSnapshot
-from ._frames import TOWARD_MINIMUM, approved_leave_days, check_range, shifts_in, sick_days, working_days
+from ._frames import (
+    TOWARD_MINIMUM,
+    approved_leave_days,
+    check_range,
+    planned_days,
+    shifts_in,
+    sick_days,
+    working_days,
+)
 
 COLUMNS = [
     "date",
@@ -34,6 +47,7 @@ COLUMNS = [
     "week",
     "doctors_working",
     "minimum",
+    "planned",
     "surplus",
     "floor_66",
     "below_minimum",
@@ -63,6 +77,7 @@ def report_staffing_overview(snapshot: PracticeSnapshot, start: date, end: date)
     """Per working day in ``[start, end]``: staffing against the minimum and who is away."""
     start, end = check_range(start, end)
     days = working_days(snapshot, start, end)
+    days = days.with_columns(planned_days(snapshot, days))
     working = (
         shifts_in(snapshot, start, end)
         .filter(pl.col("shift_type").is_in(TOWARD_MINIMUM))
@@ -84,12 +99,14 @@ def report_staffing_overview(snapshot: PracticeSnapshot, start: date, end: date)
             weekday=pl.col("weekday").replace_strict(_LABELS, return_dtype=pl.String),
         )
         .with_columns(
-            surplus=pl.col("doctors_working") - pl.col("minimum"),
-            below_minimum=pl.col("doctors_working") < pl.col("minimum"),
-            below_66=pl.col("doctors_working") < pl.col("floor_66"),
+            surplus=pl.when(pl.col("planned")).then(pl.col("doctors_working") - pl.col("minimum")),
+            below_minimum=pl.col("planned") & (pl.col("doctors_working") < pl.col("minimum")),
+            below_66=pl.col("planned") & (pl.col("doctors_working") < pl.col("floor_66")),
         )
         .with_columns(
-            flag=pl.when(pl.col("below_66"))
+            flag=pl.when(~pl.col("planned"))
+            .then(pl.lit("not_planned"))
+            .when(pl.col("below_66"))
             .then(pl.lit("below_66"))
             .when(pl.col("below_minimum"))
             .then(pl.lit("below_minimum"))

@@ -617,5 +617,9 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, shifts_between: tuple[date, da
         data_version=version,
         swap_requests=rows("swap_request") if "swap_requests" in tables else (),
         next_shift_id=next_shift,
+        generated_ranges=tuple(
+            (r[0], r[1]) for r in q("SELECT start_date, end_date FROM generation_runs"
+                                    " WHERE status = 'COMPLETED' ORDER BY start_date, end_date")
+        ),
     )
     return canonical(snap)

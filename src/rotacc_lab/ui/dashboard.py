@@ -126,6 +126,7 @@ def _staffing(data: WorkspaceData, start: date, end: date) -> PanelContent:
     if frame.height:
         notes = {
             "working days": frame.height,
+            "of which not planned yet": int((~frame["planned"]).sum()),
             "days below the minimum": int(frame["below_minimum"].sum()),
             "days below the 66 % floor": int(frame["below_66"].sum()),
         }
