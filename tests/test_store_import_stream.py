@@ -90,3 +90,41 @@ def test_a_bad_byte_deep_in_a_large_file_names_the_file(tmp_path):
     [problem] = caught.value.problems
     assert offset > 1_000_000  # beyond the first block the text layer decodes
     assert str(problem) == f"shifts.csv: is not UTF-8 text (byte {offset}); save it as UTF-8 CSV"
+
+
+def test_problems_found_while_reading_are_capped_and_counted(tmp_path):
+    """Issue 22 item 6: 5,000 ragged rows keep at most ProblemList.KEEP problems; the rest are counted."""
+    from rotacc_lab.store.source import ProblemList
+
+    rows = "".join(f",P01,2026-02-02,STANDARD,FULL,CANCELLED,no,n{i},extra\n" for i in range(5_000))
+    folder = write_practice_folder(tmp_path / "src", **{"shifts.csv": SHIFTS + rows})
+    with pytest.raises(ValidationError) as caught:
+        import_source(tmp_path / "w.duckdb", folder)
+    err = caught.value
+    assert len(err.problems) <= ProblemList.KEEP
+    assert err.total == 5_000 and sum(err.omitted.values()) == 5_000 - len(err.problems)
+    text = str(err)
+    assert text.count("\n") < 150  # the first 100 problems and a grouped count of the rest, not 5,000 lines
+    assert "shifts.csv" in text and "more" in text
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_file_changed_between_the_check_and_the_read_is_refused(tmp_path):
+    """The check reads each CSV once, the validation again: a file saved in between is named, nothing written."""
+    folder = write_practice_folder(tmp_path / "src", **{"shifts.csv": _more_shifts()})
+    raw = read_raw(folder)
+    rows = raw.tables["shifts"].rows
+    assert isinstance(rows, CsvRows)
+    with (folder / "shifts.csv").open("a", encoding="utf-8") as fh:
+        fh.write(",P01,2026-03-23,STANDARD,FULL,SCHEDULED,no,\n")
+    with pytest.raises(ValidationError) as caught:
+        list(rows)
+    [problem] = caught.value.problems
+    assert problem.source == "shifts.csv" and "changed while it was being imported" in problem.message
+    assert "nothing was written" in problem.message
+
+
+def test_an_unchanged_file_reads_the_same_on_every_pass(tmp_path):
+    folder = write_practice_folder(tmp_path / "src", **{"shifts.csv": _more_shifts()})
+    rows = read_raw(folder).tables["shifts"].rows
+    assert list(rows) == list(rows) and len(list(rows)) == _more_shifts().count("\n") - 1

@@ -107,15 +107,36 @@ class CsvRows:
     problems are reported then, not again on each pass.
     """
 
-    def __init__(self, path: Path, columns: list[str]):
+    def __init__(self, path: Path, columns: list[str], stamp: tuple[int, int] | None = None):
         self.path = path
         self.columns = columns
+        #: (size, modification time in ns) when the file was checked; a later pass that finds
+        #: another stamp refuses the import (the checked file is not the one being read)
+        self.stamp = _stamp(path) if stamp is None else stamp
+
+    def _same_file(self) -> None:
+        try:
+            now: tuple[int, int] | None = _stamp(self.path)
+        except OSError:
+            now = None
+        if now != self.stamp:
+            raise ValidationError([Problem(
+                self.path.name, None, None, None,
+                "changed while it was being imported (its size or modification time differs from when it "
+                "was checked); nothing was written: import again once the file is saved")])
 
     def __iter__(self) -> Iterator[dict[str, str]]:
+        self._same_file()
         with self.path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv_reader(fh)
             next(reader, None)  # the header
             yield from _rows(self.path.name, self.columns, reader, None, ragged=True)
+        self._same_file()
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 @dataclass
@@ -152,6 +173,32 @@ def _cell_text(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v).strip()
+
+
+class ProblemList(list):
+    """A list of problems that keeps the first :attr:`KEEP` whole and only counts the rest by kind.
+
+    Used while a source is read (issue 22 item 6): a 50 MB file of bad rows must not
+    build hundreds of thousands of Problem objects before the message shows 100 of them.
+    ``omitted`` counts, per :func:`rotacc_lab.errors.problem_kind`, what was not kept.
+    """
+
+    KEEP = 1000
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.omitted: Counter = Counter()
+
+    def append(self, problem: Problem) -> None:  # type: ignore[override]
+        if len(self) < self.KEEP:
+            super().append(problem)
+        else:
+            self.omitted[problem_kind(problem)] += 1
+
+    def extend(self, problems: Iterable[Problem]) -> None:  # type: ignore[override]
+        for p in problems:
+            self.append(p)
+        self.omitted.update(getattr(problems, "omitted", {}))
 
 
 def _rows(source: str, columns: list[str], body: Iterable[list[Any]], problems: list[Problem] | None,
@@ -192,9 +239,10 @@ def _raw_table(source: str, header: list[Any], body: Iterable[list[Any]],
 def _check_csv(path: Path, problems: list[Problem]) -> RawTable | None:
     """Read ``path`` once through, reporting every problem of its text; the table reads it again
     when validated (:class:`CsvRows`). ``None`` when the file cannot be read as CSV at all."""
+    stamp = _stamp(path)
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv_reader(fh)
-        found: list[Problem] = []
+        found = ProblemList()
         try:
             header = next(reader, None)
             if header is None:
@@ -208,11 +256,11 @@ def _check_csv(path: Path, problems: list[Problem]) -> RawTable | None:
             problems.append(csv_error(path.name, reader.line_num, err, path))
             return None
     problems.extend(found)
-    return RawTable(path.name, columns, CsvRows(path, columns))
+    return RawTable(path.name, columns, CsvRows(path, columns, stamp))
 
 
 def _read_folder(folder: Path) -> SourceData:
-    problems: list[Problem] = []
+    problems = ProblemList()
     settings_flat: dict[str, Any] = {}
     toml_path = folder / "settings.toml"
     if not toml_path.is_file():
@@ -241,7 +289,7 @@ def _read_xlsx(path: Path) -> SourceData:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for a bad file
         raise RotaccError(f"{path}: cannot read the workbook ({err}); give an .xlsx file") from None
-    problems: list[Problem] = []
+    problems = ProblemList()
     settings_flat: dict[str, Any] = {}
     settings_rows: dict[str, int] = {}
     try:
@@ -445,6 +493,7 @@ def validate(data: SourceData) -> ReadResult:
     """Turn raw tables into a snapshot, or raise ValidationError with every problem found."""
     ck = _Checker()
     ck.problems.extend(data.problems)
+    ck.omitted.update(getattr(data.problems, "omitted", {}))  # counted, not kept, while reading
     warnings = list(data.warnings)
 
     settings, sproblems = parse_flat(data.settings_flat, data.settings_source, data.settings_rows)
