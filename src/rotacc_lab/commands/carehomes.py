@@ -122,17 +122,41 @@ def register(app: typer.Typer) -> None:
             typer.echo(render_summary(summary), nl=False)
 
 
-def render_cover(problem, plan, cost, greedy_cost) -> str:
-    """The cover plan in words and tables: cost split, agency and gaps with their reasons, saving on the greedy."""
+def _money(pence: int) -> str:
+    return f"£{pence / 100:,.2f}"
+
+
+def render_breakdown(breakdown, by: str) -> list[str]:
+    """The cost per home, unit or week (``carehomes.costs.summarise``) as table lines."""
+    from ..carehomes.costs import summarise
+
+    table = summarise(breakdown, by)
+    keys = {"home": ["home_id"], "unit": ["home_id", "unit_id"], "week": ["week"]}[by]
+    rows = []
+    for r in table.iter_rows(named=True):
+        rows.append([*(str(r[k]) if r[k] is not None else "(home)" for k in keys),
+                     *(_money(r[c]) for c in ("contracted", "bank", "uplift", "overtime", "agency", "paid")),
+                     f"{r['agency_share_percent']:g}%", r["agency_shifts"], r["short_shifts"]])
+    head = [*("week starting" if k == "week" else k.removesuffix("_id") for k in keys),
+            "contracted", "bank", "uplift", "overtime", "agency", "paid", "agency share", "agency shifts",
+            "short shifts"]
+    return [f"cost by {by} (paid = contracted + bank + uplift + overtime + agency):"] + _table(head, rows)
+
+
+def render_cover(problem, plan, cost, greedy_cost, by: str = "home") -> str:
+    """The cover plan in words and tables: cost split, cost per home/unit/week, agency and gaps with their
+    reasons, saving on the greedy."""
     from collections import defaultdict
 
+    from ..carehomes.costs import cost_breakdown
     from ..carehomes.cover import gaps
 
     p = problem.provider
     lines = [f"{p.settings.name}: cover {problem.start} to {problem.end} ({problem.days} days), "
              f"{len(plan.bookings)} shifts booked",
-             f"CP-SAT {plan.status} in {plan.wall_seconds:g} s: objective £{cost.total / 100:,.2f}, "
-             f"bound £{(plan.bound_centipence or 0) / 10000:,.2f}, gap {plan.gap_percent}%",
+             f"{plan.method}: {plan.status} in {plan.wall_seconds:g} s: objective £{cost.total / 100:,.2f}, "
+             + (f"bound £{plan.bound_centipence / 10000:,.2f}, gap {plan.gap_percent}%"
+                if plan.bound_centipence is not None else "no bound"),
              f"greedy fill: objective £{greedy_cost.total / 100:,.2f}; saving "
              f"£{(greedy_cost.total - cost.total) / 100:,.2f} "
              f"({100 * (greedy_cost.total - cost.total) / max(greedy_cost.total, 1):.1f}%)", ""]
@@ -143,6 +167,7 @@ def render_cover(problem, plan, cost, greedy_cost) -> str:
                     + [f"£{c.money / 100:,.2f}"])
     lines += _table(["plan", "contracted", "bank", "uplift", "overtime", "agency", "shortfall (penalty)",
                      "skill mix (penalty)", "paid"], rows)
+    lines += [""] + render_breakdown(cost_breakdown(problem, plan), by)
     by_home: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for g in gaps(problem, plan):
         home = p.unit_by_id[g.unit_id].home_id
@@ -175,15 +200,27 @@ def register_cover(app: typer.Typer) -> None:
                                     "wall-clock limit"),
         csv_out: Path = typer.Option(None, "--csv", help="write the bookings, agency and gaps to this CSV"),
         as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
+        method: str = typer.Option("by-home", "--method", help="by-home (default): one model per home, then the "
+                                   "whole with floating staff from that plan; whole: one model from the greedy fill"),
+        by: str = typer.Option("home", "--by", help="the cost table: per home, unit (home and unit) or week"),
+        costs_csv: Path = typer.Option(None, "--costs-csv", help="write the cost per home, unit and week "
+                                       "(pence: contracted, bank, uplift, overtime, agency, paid, shortfall "
+                                       "penalty) to this CSV"),
     ) -> None:
         """Cover every unit's shifts at least cost: staff, overtime, bank, agency; gaps priced and explained."""
         import csv as _csv
         import threading
 
-        from ..carehomes.cover import CoverProblem, evaluate_cover, gaps, solve_cover
+        from ..carehomes.cover import CoverProblem, evaluate_cover, gaps, solve_cover, solve_cover_by_home
         from ..dates import parse_date
         from ..store.provider_io import load_provider
 
+        from ..carehomes.costs import LEVELS, cost_breakdown
+
+        if method not in ("by-home", "whole"):
+            raise _fail(RotaccError(f"--method: {method!r} is not accepted; give by-home or whole"))
+        if by not in LEVELS:
+            raise _fail(RotaccError(f"--by: {by!r} is not accepted; give one of {', '.join(LEVELS)}"))
         try:
             p = load_provider(workspace)
             first = parse_date(start, "--start") if start is not None else p.settings.horizon_start
@@ -205,7 +242,8 @@ def register_cover(app: typer.Typer) -> None:
             bar.update(1)
 
         try:
-            plan, greedy = solve_cover(problem, time_limit=time_limit, seed=seed, workers=workers,
+            solve = solve_cover_by_home if method == "by-home" else solve_cover
+            plan, greedy = solve(problem, time_limit=time_limit, seed=seed, workers=workers,
                                        on_progress=progress, stop=stop)
         except ValueError as err:
             raise _fail(err)
@@ -216,6 +254,12 @@ def register_cover(app: typer.Typer) -> None:
         finally:
             bar.close()
         cost, greedy_cost = evaluate_cover(problem, plan), evaluate_cover(problem, greedy)
+        breakdown = cost_breakdown(problem, plan)
+        if costs_csv is not None:
+            try:
+                breakdown.write_csv(costs_csv)
+            except OSError as err:
+                raise _fail(RotaccError(f"--costs-csv: cannot write {costs_csv}: {err.strerror or err}"))
         if csv_out is not None:
             try:
                 with open(csv_out, "w", newline="", encoding="utf-8") as fh:
@@ -230,11 +274,12 @@ def register_cover(app: typer.Typer) -> None:
             except OSError as err:
                 raise _fail(RotaccError(f"--csv: cannot write {csv_out}: {err.strerror or err}"))
         if as_json:
-            out = {"start": str(problem.start), "days": problem.days, "status": plan.status,
+            out = {"start": str(problem.start), "days": problem.days, "method": plan.method, "status": plan.status,
                    "wall_seconds": plan.wall_seconds, "objective_pence": cost.total,
                    "bound_pence": round((plan.bound_centipence or 0) / 100), "gap_percent": plan.gap_percent,
                    "cost": cost.as_dict(), "greedy_cost": greedy_cost.as_dict(),
                    "saving_pence": greedy_cost.total - cost.total,
+                   "breakdown": [{**r, "week": str(r["week"])} for r in breakdown.iter_rows(named=True)],
                    "reproducible": workers == 1,
                    "gaps": [{"date": str(g.day), "unit_id": g.unit_id, "shift_type": g.shift_type, "role": g.role,
                              "minimum": g.minimum, "staffed": g.staffed, "agency": g.agency,
@@ -243,7 +288,7 @@ def register_cover(app: typer.Typer) -> None:
                                  "role": b.role, "staff_id": b.staff_id} for b in plan.bookings]}
             typer.echo(json.dumps(out, indent=2))
         else:
-            typer.echo(render_cover(problem, plan, cost, greedy_cost), nl=False)
+            typer.echo(render_cover(problem, plan, cost, greedy_cost, by), nl=False)
             if workers != 1:
                 typer.echo(f"(parallel search with {workers} workers: another run may give another plan of a "
                            "similar cost; --workers 1 is reproducible)")
