@@ -136,7 +136,7 @@ def test_batch_reports_isolates_a_failing_pair(runs: dict) -> None:
     assert lines[-1] == "1 of 2 report(s) written, 1 failed"
     html = (runs["batch_dir"] / "harbour-2026-03.html").read_text(encoding="utf-8")
     for heading in ("Staffing: were there enough doctors", "Weekly availability", "Partner WTE",
-                    "Fair share of shifts", "Mondays", "Duty: who carried it", "Annual leave remaining",
+                    "Fair share from available weeks", "Mondays", "Duty: who carried it", "Annual leave remaining",
                     "Open alerts"):
         assert heading in html
     assert "from rotacc_lab" not in html  # no input cells
