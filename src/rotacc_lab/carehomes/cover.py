@@ -966,6 +966,10 @@ def solve_cover(
     return plan, greedy
 
 
+#: the largest whole problem (posts x staff) that :func:`solve_cover_by_home` polishes by default
+POLISH_MAX_PAIRS = 20_000
+
+
 def home_problem(problem: CoverProblem, home_id: str) -> CoverProblem:
     """The part of ``problem`` of one home: its units and cover, its own staff (floating staff kept at home)."""
     p = problem.provider
@@ -988,7 +992,7 @@ def solve_cover_by_home(
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
     log: bool = False,
-    polish_share: float = 0.4,
+    polish_share: float | None = None,
 ) -> tuple[CoverPlan, CoverPlan]:
     """Decompose by home, then polish the whole: returns ``(plan, greedy plan)`` like :func:`solve_cover`.
 
@@ -1000,9 +1004,18 @@ def solve_cover_by_home(
     then the whole model, floating allowed, starts from it for the rest of the time. The
     result is never worse than the put-together plan or the greedy one.
 
+    ``polish_share=None`` (default) polishes (0.4) only when someone floats and the
+    whole is small (posts × staff ≤ :data:`POLISH_MAX_PAIRS`): on the demo provider the
+    whole model found nothing better in 7 days and no plan at all in 28, and the time
+    it took from the homes cost £31,696 over 28 days (docs/carehomes.md).
+
     The bound: when nobody floats the homes are independent and the sum of their
     bounds is a bound of the whole; otherwise only the polishing solve's bound holds.
     """
+    floats = any(s.floats for s in problem.provider.staff)
+    if polish_share is None:
+        small = len(problem.posts()) * len(problem.provider.staff) <= POLISH_MAX_PAIRS
+        polish_share = 0.4 if floats and small else 0.0
     if not 0 <= polish_share < 1:
         raise ValueError(f"polish share: {polish_share!r} must be at least 0 and below 1")
     if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not 0 < time_limit <= 3600:
@@ -1018,7 +1031,6 @@ def solve_cover_by_home(
             raise KeyboardInterrupt
         plans.append(solve_cover(sp, time_limit=max(0.5, budget * n / sum(sizes)), seed=seed, workers=workers,
                                  stop=stop, log=log)[0])
-    floats = any(s.floats for s in problem.provider.staff)
     all_optimal = all(pl.status == "OPTIMAL" for pl in plans)
     bounds = [pl.bound_centipence for pl in plans]
     joined = CoverPlan(
@@ -1038,7 +1050,8 @@ def solve_cover_by_home(
         object.__setattr__(greedy, "objective_centipence", evaluate_cover(problem, greedy).total_centipence)
         if joined.objective_centipence > greedy.objective_centipence:  # cannot happen: each home starts from its greedy
             return replace(greedy, status="FEASIBLE (the greedy plan is returned)"), greedy
-        return replace(joined, method=f"cp-sat home by home ({len(homes)} models)"), greedy
+        note = ", floating staff kept in their own home" if floats else ""
+        return replace(joined, method=f"cp-sat home by home ({len(homes)} models{note})"), greedy
     left = max(0.5, float(time_limit) - budget)
     plan, greedy = solve_cover(problem, time_limit=left, seed=seed, workers=workers, on_progress=on_progress,
                                stop=stop, log=log, hint=joined)
