@@ -103,6 +103,61 @@ def build_demo_provider(out: Path, say=typer.echo) -> Path:
 def register(app: typer.Typer) -> None:
     register_cover(app)
 
+    @app.command("provider-leave")
+    def provider_leave_cmd(
+        workspace: Path = typer.Argument(..., help="a care-home provider workspace (.duckdb)"),
+        staff_id: str = typer.Argument(..., help="who asks for leave (a staff id)"),
+        start: str = typer.Argument(..., help="first day of leave (YYYY-MM-DD)"),
+        end: str = typer.Argument(..., help="last day of leave (YYYY-MM-DD)"),
+        kind: str = typer.Option("ANNUAL", "--kind", help="ANNUAL, SICK, TRAINING, PERSONAL or UNPAID"),
+        max_extra: float = typer.Option(0.0, "--max-extra", help="pounds: the most covering it may add to the "
+                                        "plan's cost for it to be approved automatically"),
+        time_limit: float = typer.Option(10.0, "--time-limit", help="CP-SAT seconds per solve (two solves)"),
+        dry_run: bool = typer.Option(False, "--dry-run", help="check only; write nothing"),
+        actor: str = typer.Option("cli", "--actor", help="who records the request (audit)"),
+    ) -> None:
+        """Request leave; approved at once only when the re-solved cover has no shortfall and costs at most
+        --max-extra more, else recorded PENDING for a manager, with the reason."""
+        from ..carehomes.leave_check import check_leave
+        from ..carehomes.model import LeaveKind, LeaveStatus
+        from ..dates import parse_date
+        from ..store.provider_io import add_leave, load_provider
+
+        try:
+            first, last = parse_date(start, "start"), parse_date(end, "end")
+            try:
+                leave_kind = LeaveKind(kind.upper())
+            except ValueError:
+                raise RotaccError(f"--kind: {kind!r} is not accepted; give one of "
+                                  f"{', '.join(k.value for k in LeaveKind)}") from None
+            if not (max_extra >= 0 and max_extra < 1e9):
+                raise RotaccError(f"--max-extra: {max_extra!r} is not accepted; give pounds, 0 or more")
+            p = load_provider(workspace)
+            result = check_leave(p, staff_id, first, last, leave_kind, max_extra_pence=round(max_extra * 100),
+                                 time_limit=time_limit)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        verdict = "approved" if result.approved else "left PENDING for a manager"
+        typer.echo(f"{staff_id} {leave_kind.value} {first} to {last}: {verdict}")
+        for reason in result.reasons():
+            typer.echo(f"  {reason}")
+        typer.echo(f"  cover {result.start} ({result.days} days): £{result.objective_before / 100:,.2f} without, "
+                   f"£{result.objective_after / 100:,.2f} with the leave")
+        if dry_run:
+            typer.echo("dry run: nothing written")
+            return
+        from dataclasses import replace as _replace
+
+        status = LeaveStatus.APPROVED if result.approved else LeaveStatus.PENDING
+        try:
+            add_leave(workspace, _replace(result.request, status=status), actor,
+                      {"check": "cover re-solved", "approved": result.approved,
+                       "extra_pence": result.extra_pence, "short_after": result.short_after,
+                       "max_extra_pence": result.max_extra_pence}, expect_version=p.data_version)
+        except (RotaccError, ValueError) as err:
+            raise _fail(err)
+        typer.echo(f"recorded as {status.value}")
+
     @app.command("provider")
     def provider_cmd(
         workspace: Path = typer.Argument(..., help="a care-home provider workspace (.duckdb)"),

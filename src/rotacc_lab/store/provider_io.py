@@ -203,6 +203,30 @@ def replace_cover(workspace: str | Path, cover: Sequence[Cover], actor: str, why
     return version
 
 
+def add_leave(workspace: str | Path, leave: Leave, actor: str, why: dict,
+              expect_version: int | None = None) -> int:
+    """Add one leave row to the provider in ``workspace``; return the new data version.
+
+    Written like :func:`replace_cover`: the file is rebuilt beside the target and moved
+    into place (a failure leaves it as it was), one audit row (action ``leave``, entity
+    ``leave``) records ``why``, and ``expect_version`` refuses a file changed since it was read.
+    """
+    from dataclasses import replace
+
+    path = Path(workspace)
+    p = load_provider(path)
+    if leave.staff_id not in {s.staff_id for s in p.staff}:
+        raise RotaccError(f"leave: staff {leave.staff_id!r} is not one of {path}'s staff")
+    if leave.end_date < leave.start_date:
+        raise RotaccError(f"leave: end {leave.end_date} is before start {leave.start_date}")
+    tables = _tables(replace(p, leave=(*p.leave, leave)))
+    after = {**why, "staff_id": leave.staff_id, "start_date": str(leave.start_date),
+             "end_date": str(leave.end_date), "kind": leave.kind.value, "status": leave.status.value}
+    _, version = replace_file(path, PROVIDER, tables, actor, path, event=("leave", "leave", leave.staff_id, after),
+                              expect_version=p.data_version if expect_version is None else expect_version)
+    return version
+
+
 def export_provider(workspace: str | Path, folder: str | Path) -> list[Path]:
     """Write the provider of ``workspace`` into ``folder`` in the import format."""
     return write_provider_folder(load_provider(workspace), folder)
