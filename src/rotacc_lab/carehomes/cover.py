@@ -993,6 +993,7 @@ def solve_cover_by_home(
     stop: threading.Event | None = None,
     log: bool = False,
     polish_share: float | None = None,
+    on_home: Callable[[str, int, int], None] | None = None,
 ) -> tuple[CoverPlan, CoverPlan]:
     """Decompose by home, then polish the whole: returns ``(plan, greedy plan)`` like :func:`solve_cover`.
 
@@ -1011,6 +1012,7 @@ def solve_cover_by_home(
 
     The bound: when nobody floats the homes are independent and the sum of their
     bounds is a bound of the whole; otherwise only the polishing solve's bound holds.
+    ``on_home(home_id, done, of)`` is called after each home's solve (progress).
     """
     floats = any(s.floats for s in problem.provider.staff)
     if polish_share is None:
@@ -1031,6 +1033,8 @@ def solve_cover_by_home(
             raise KeyboardInterrupt
         plans.append(solve_cover(sp, time_limit=max(0.5, budget * n / sum(sizes)), seed=seed, workers=workers,
                                  stop=stop, log=log)[0])
+        if on_home is not None:
+            on_home(sp.provider.homes[0].home_id, len(plans), len(parts))
     all_optimal = all(pl.status == "OPTIMAL" for pl in plans)
     bounds = [pl.bound_centipence for pl in plans]
     joined = CoverPlan(

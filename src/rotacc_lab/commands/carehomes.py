@@ -297,8 +297,15 @@ def register_cover(app: typer.Typer) -> None:
             bar.update(1)
 
         try:
+            def home_done(home_id, done, of):
+                bar.set_description_str(f"cover model: home {home_id} done ({done} of {of})")
+                bar.update(1)
+                if not sys.stderr.isatty() and not as_json:  # a log: a line per home, not a bar
+                    typer.echo(f"home {home_id} solved ({done} of {of})", err=True)
+
+            extra = {"on_home": home_done} if method == "by-home" else {}
             solve = solve_cover_by_home if method == "by-home" else solve_cover
-            plan, greedy = solve(problem, time_limit=time_limit, seed=seed, workers=workers,
+            plan, greedy = solve(problem, time_limit=time_limit, seed=seed, workers=workers, **extra,
                                        on_progress=progress, stop=stop)
         except ValueError as err:
             raise _fail(err)
