@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -12,9 +11,9 @@ from hypothesis import HealthCheck, given, settings as hsettings
 
 from rotacc_lab.carehomes.costs import MONEY, cost_breakdown, summarise
 from rotacc_lab.carehomes.cover import CoverProblem, evaluate_cover, greedy_cover, solve_cover
-from rotacc_lab.carehomes.model import AgencyRate, CoverPolicy, Leave, LeaveKind, Shifts, SkillMix
+from rotacc_lab.carehomes.model import Leave, LeaveKind
 
-from test_care_cover import BANK, MONDAY, PERM, one_unit, providers, solve, tiny  # noqa: F401 (fixture)
+from test_care_cover import BANK, MONDAY, PERM, one_unit, providers, random_problem, solve, tiny  # noqa: F401 (fixture)
 
 
 def test_contract_then_bank_by_hand():
@@ -58,13 +57,7 @@ def test_two_weeks_split_by_week_and_summaries_add_up():
 @hsettings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drawn=providers())
 def test_every_penny_of_a_random_plan_is_attributed(tiny, drawn):  # noqa: F811
-    days, staff, leave, cover, share, one_per = drawn
-    rates = (AgencyRate("CW", "day", 2500), AgencyRate("CW", "night", 2700), AgencyRate("SNR", "lead", 3200))
-    p = replace(tiny, settings=replace(tiny.settings, horizon_days=days,
-                                       policy=CoverPolicy(agency_max_share_percent=share)),
-                staff=tuple(staff), leave=tuple(leave), cover=tuple(cover), agency_rates=rates,
-                skill_mix=(SkillMix(None, Shifts.ALL, "SNR", one_per),))
-    problem = CoverProblem(p, p.settings.horizon_start, days)
+    problem = random_problem(tiny, drawn)
     for plan in (greedy_cover(problem), solve_cover(problem, time_limit=1.0, workers=1)[0]):
         frame = cost_breakdown(problem, plan)
         cost = evaluate_cover(problem, plan)
@@ -75,9 +68,9 @@ def test_every_penny_of_a_random_plan_is_attributed(tiny, drawn):  # noqa: F811
         assert int(frame["agency_shifts"].sum()) == sum(plan.agency.values())
         assert int(frame["short_shifts"].sum()) == sum(plan.shortfall.values())
         assert frame.filter(pl.col("paid") != pl.sum_horizontal(*MONEY)).height == 0
-        units = {u.unit_id for u in p.units} | {None}
+        units = {u.unit_id for u in problem.provider.units} | {None}
         assert set(frame["unit_id"].to_list()) <= units
-        first_days = {problem.start + timedelta(days=7 * i) for i in range((days + 6) // 7)}
+        first_days = {problem.start + timedelta(days=7 * i) for i in range((problem.days + 6) // 7)}
         assert set(frame["week"].to_list()) <= first_days
 
 
@@ -166,13 +159,7 @@ def test_by_home_then_the_whole_lets_floating_staff_help_the_other_home():
 def test_by_home_plans_keep_every_rule_and_never_cost_more_than_the_greedy(tiny, drawn):  # noqa: F811
     from rotacc_lab.carehomes.cover import plan_problems, solve_cover_by_home
 
-    days, staff, leave, cover, share, one_per = drawn
-    rates = (AgencyRate("CW", "day", 2500), AgencyRate("CW", "night", 2700), AgencyRate("SNR", "lead", 3200))
-    p = replace(tiny, settings=replace(tiny.settings, horizon_days=days,
-                                       policy=CoverPolicy(agency_max_share_percent=share)),
-                staff=tuple(staff), leave=tuple(leave), cover=tuple(cover), agency_rates=rates,
-                skill_mix=(SkillMix(None, Shifts.ALL, "SNR", one_per),))
-    problem = CoverProblem(p, p.settings.horizon_start, days)
+    problem = random_problem(tiny, drawn)
     plan, greedy = solve_cover_by_home(problem, time_limit=2.0)
     assert plan_problems(problem, plan) == []
     assert evaluate_cover(problem, plan).total_centipence <= evaluate_cover(problem, greedy).total_centipence

@@ -151,6 +151,17 @@ def providers(draw):
     return days, staff, leave, cover, share, one_per
 
 
+def random_problem(tiny: Provider, drawn) -> CoverProblem:
+    """The tiny provider with a drawn horizon, staff, leave, cover, agency cap and skill mix."""
+    days, staff, leave, cover, share, one_per = drawn
+    rates = (AgencyRate("CW", "day", 2500), AgencyRate("CW", "night", 2700), AgencyRate("SNR", "lead", 3200))
+    p = replace(tiny, settings=replace(tiny.settings, horizon_days=days,
+                                       policy=CoverPolicy(agency_max_share_percent=share)),
+                staff=tuple(staff), leave=tuple(leave), cover=tuple(cover), agency_rates=rates,
+                skill_mix=(SkillMix(None, Shifts.ALL, "SNR", one_per),))
+    return CoverProblem(p, p.settings.horizon_start, days)
+
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Provider:
     return read_provider(write_provider(tmp_path_factory.mktemp("tiny") / "p"))
@@ -159,13 +170,7 @@ def tiny(tmp_path_factory) -> Provider:
 @hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drawn=providers())
 def test_random_providers_solve_within_the_rules_and_price_as_the_objective(tiny, drawn):
-    days, staff, leave, cover, share, one_per = drawn
-    rates = (AgencyRate("CW", "day", 2500), AgencyRate("CW", "night", 2700), AgencyRate("SNR", "lead", 3200))
-    p = replace(tiny, settings=replace(tiny.settings, horizon_days=days,
-                                       policy=CoverPolicy(agency_max_share_percent=share)),
-                staff=tuple(staff), leave=tuple(leave), cover=tuple(cover), agency_rates=rates,
-                skill_mix=(SkillMix(None, Shifts.ALL, "SNR", one_per),))
-    problem = CoverProblem(p, p.settings.horizon_start, days)
+    problem = random_problem(tiny, drawn)
     plan, greedy = solve_cover(problem, time_limit=2.0, workers=1)
     assert plan.status in {"OPTIMAL", "FEASIBLE"}  # never infeasible: agency and shortfall are slack
     assert plan_problems(problem, plan) == []  # every hard rule, the Working Time checker included

@@ -856,6 +856,11 @@ class Progress:
     bound_pence: int
 
 
+def _check_time_limit(time_limit: object) -> None:
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not 0 < time_limit <= 3600:
+        raise ValueError(f"time limit: {time_limit!r} must be a number of seconds, above 0 and at most 3600")
+
+
 def solve_cover(
     problem: CoverProblem,
     time_limit: float = 30.0,
@@ -882,8 +887,7 @@ def solve_cover(
     """
     from ortools.sat.python import cp_model
 
-    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not 0 < time_limit <= 3600:
-        raise ValueError(f"time limit: {time_limit!r} must be a number of seconds, above 0 and at most 3600")
+    _check_time_limit(time_limit)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
         raise ValueError(f"seed: {seed!r} must be a whole number, 0..{2**31 - 1}")
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
@@ -1020,8 +1024,7 @@ def solve_cover_by_home(
         polish_share = 0.4 if floats and small else 0.0
     if not 0 <= polish_share < 1:
         raise ValueError(f"polish share: {polish_share!r} must be at least 0 and below 1")
-    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not 0 < time_limit <= 3600:
-        raise ValueError(f"time limit: {time_limit!r} must be a number of seconds, above 0 and at most 3600")
+    _check_time_limit(time_limit)
     t0 = _time.perf_counter()
     homes = sorted({u.home_id for u in problem.provider.units})
     parts = [home_problem(problem, h) for h in homes]
